@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { crossEntropy } from './loss';
+import type { ForwardOptions, ForwardResult, LanguageModel } from './model';
+
+/** Configuration of a {@link NeuralBigram}. */
+export interface NeuralBigramConfig {
+  /** Number of distinct tokens. */
+  vocabSize: number;
+  /** Seed of the initial weights. */
+  seed: number;
+  /** Standard deviation of the initial weights; makemore draws them from N(0, 1). */
+  initScale: number;
+}
+
+/** Defaults besides the vocabulary size. */
+export const NEURAL_BIGRAM_DEFAULTS = { seed: 2147483647, initScale: 1 } as const;
+
+/**
+ * The neural bigram of makemore's first lecture: a single weight matrix W (V, V) whose row
+ * W[x] holds the logits of the token after x. Trained by gradient descent on the
+ * negative log-likelihood it converges to the count bigram's probabilities.
+ */
+export class NeuralBigram implements LanguageModel {
+  readonly name = 'bigram';
+  readonly vocabSize: number;
+  readonly blockSize = 1;
+  /** (V, V) logits of the next token, one row per previous token. */
+  readonly weights: tf.Variable<tf.Rank.R2>;
+
+  constructor(config: Pick<NeuralBigramConfig, 'vocabSize'> & Partial<NeuralBigramConfig>) {
+    const { vocabSize, seed, initScale } = { ...NEURAL_BIGRAM_DEFAULTS, ...config };
+    this.vocabSize = vocabSize;
+    this.weights = tf.variable(tf.randomNormal([vocabSize, vocabSize], 0, initScale, 'float32', seed), true, `bigram.W`); // (V, V)
+  }
+
+  /** @inheritDoc */
+  forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
+    return tf.tidy(() => {
+      const [batch, time] = idx.shape;
+      const logits = tf.gather(this.weights, idx.reshape([-1])).reshape([batch, time, this.vocabSize]) as tf.Tensor3D; // (B, T, V)
+      const result: ForwardResult = { logits };
+      if (targets) result.loss = crossEntropy(logits, targets);
+      if (options.record) result.intermediates = { 'bigram.W': this.weights.clone() };
+      return result;
+    });
+  }
+
+  /** @inheritDoc */
+  trainableVariables(): tf.Variable[] {
+    return [this.weights];
+  }
+
+  /** @inheritDoc */
+  dispose(): void {
+    this.weights.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/**
+ * The one contract every model of the course keeps, from the n-gram to the Transformer
+ * (makemore's `forward(idx, targets) -> (logits, loss)`), so that one trainer, one evaluator
+ * and one sampler serve the whole ladder.
+ */
+export interface LanguageModel {
+  /** A short stable name, e.g. `ngram`, `bigram`, `mlp`, `gpt`. */
+  readonly name: string;
+  /** Number of distinct tokens. */
+  readonly vocabSize: number;
+  /** How many past tokens the model can look at to predict the next one. */
+  readonly blockSize: number;
+  /**
+   * Next-token logits at every position.
+   * @param idx token ids, int32 (B, T) with T <= blockSize.
+   * @param targets next-token ids, int32 (B, T); -1 marks a position without a target.
+   * @param options `training` enables dropout; `record` fills `intermediates`.
+   */
+  forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options?: ForwardOptions): ForwardResult;
+  /** The variables an optimizer updates; empty for a count model. */
+  trainableVariables(): tf.Variable[];
+  /** Frees every tensor the model owns. */
+  dispose(): void;
+}
+
+/** Options of {@link LanguageModel.forward}. */
+export interface ForwardOptions {
+  /** True while training (dropout on). */
+  training?: boolean;
+  /** True to return intermediates for the views. */
+  record?: boolean;
+}
+
+/** What {@link LanguageModel.forward} returns. */
+export interface ForwardResult {
+  /** (B, T, V) unnormalized log-probabilities of the next token. */
+  logits: tf.Tensor3D;
+  /** Mean cross-entropy over the positions with a target, when targets were given. */
+  loss?: tf.Scalar;
+  /** Named intermediates under flat stable keys (`block0.head2.attn`), when `record` was set. */
+  intermediates?: Record<string, tf.Tensor>;
+}
+
+/** Total number of trainable parameters of a model. */
+export function numParams(model: LanguageModel): number {
+  return model.trainableVariables().reduce((n, v) => n + v.size, 0);
+}

@@ -1,0 +1,82 @@
+import type { BackendName, ProbeResult } from '../backend/probe';
+import type { DatasetId, SplitName } from '../data/datasets';
+
+/**
+ * The typed messages between a widget and its lab worker: one file, both directions.
+ * A widget owns one worker; the worker runs one job at a time.
+ */
+
+/** Count an n-gram model and evaluate it. */
+export interface NGramJob {
+  kind: 'ngram';
+  dataset: DatasetId;
+  /** 1 to 5. */
+  order: number;
+  /** Add-k smoothing, k >= 0. */
+  smoothing: number;
+  /** Also return the bigram count matrix restricted to the `heatmapSize` most frequent tokens. */
+  heatmapSize?: number;
+}
+
+/** Train a neural model by gradient descent, reporting the loss as it goes. */
+export interface TrainJob {
+  kind: 'train';
+  dataset: DatasetId;
+  /** The model of the ladder; chapter 1 has the neural bigram. */
+  model: 'bigram';
+  /** Seed of the initial weights and of the batches. */
+  seed: number;
+  /** Optimizer steps to run. */
+  steps: number;
+  /** Learning rate of the optimizer. */
+  learningRate: number;
+  /** Examples per step; 0 means the whole training split (full-batch gradient descent). */
+  batchSize: number;
+  /** Evaluate on train and dev every this many steps. */
+  evalEvery: number;
+  /** The n-gram to draw as the reference line (the count bigram, smoothing 1 by default). */
+  reference?: { order: number; smoothing: number };
+}
+
+/** What a worker can be asked to run. */
+export type Job = NGramJob | TrainJob;
+
+/** Messages a widget sends to its worker. */
+export type WorkerRequest =
+  | { type: 'init'; backend?: BackendName | 'auto'; baseUrl: string }
+  | { type: 'start'; jobId: number; job: Job }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'sample'; jobId: number; count: number; temperature: number; seed: number; maxLength: number; prompt?: string }
+  | { type: 'dispose' };
+
+/** One point of a loss curve. */
+export interface LossPoint {
+  step: number;
+  /** Which loss: the minibatch loss of a step, or a full evaluation of a split. */
+  series: 'batch' | SplitName;
+  loss: number;
+}
+
+/** A summary of a fitted count model. */
+export interface NGramResult {
+  order: number;
+  smoothing: number;
+  vocab: string[];
+  nll: Record<'train' | 'dev', number>;
+  contexts: number;
+  /** Bigram counts among the most frequent tokens, when the job asked for them. */
+  heatmap?: { tokens: string[]; tokenIds: number[]; counts: number[][]; rowTotals: number[] };
+}
+
+/** Messages a worker sends back. */
+export type WorkerResponse =
+  | { type: 'ready'; backend: BackendName; probe: ProbeResult[] }
+  | { type: 'state'; jobId: number; state: 'loading' | 'running' | 'paused' | 'stopped' | 'done' }
+  | { type: 'ngram'; jobId: number; result: NGramResult }
+  | { type: 'reference'; jobId: number; nll: Record<'train' | 'dev', number>; label: string }
+  /** Only the points recorded since the last progress message. */
+  | { type: 'progress'; jobId: number; step: number; points: LossPoint[]; elapsedMs: number }
+  | { type: 'sample'; jobId: number; texts: string[] }
+  | { type: 'error'; jobId?: number; message: string };
