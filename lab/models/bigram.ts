@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from './loss';
-import type { ForwardOptions, ForwardResult, LanguageModel } from './model';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
 
 /** Configuration of a {@link NeuralBigram}. */
 export interface NeuralBigramConfig {
@@ -30,14 +30,18 @@ export class NeuralBigram implements LanguageModel {
   constructor(config: Pick<NeuralBigramConfig, 'vocabSize'> & Partial<NeuralBigramConfig>) {
     const { vocabSize, seed, initScale } = { ...NEURAL_BIGRAM_DEFAULTS, ...config };
     this.vocabSize = vocabSize;
-    this.weights = tf.variable(tf.randomNormal([vocabSize, vocabSize], 0, initScale, 'float32', seed), true, `bigram.W`); // (V, V)
+    // tidy frees the initializer tensor; the variable, which tidy never disposes, keeps its data.
+    this.weights = tf.tidy(() => tf.variable(tf.randomNormal([vocabSize, vocabSize], 0, initScale, 'float32', seed), true, 'bigram.W')); // (V, V)
   }
 
   /** @inheritDoc */
   forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
-    return tf.tidy(() => {
+    return tidyResult(() => {
       const [batch, time] = idx.shape;
-      const logits = tf.gather(this.weights, idx.reshape([-1])).reshape([batch, time, this.vocabSize]) as tf.Tensor3D; // (B, T, V)
+      // one-hot(x) @ W is the row lookup W[x], written as the lesson writes it; it also avoids
+      // tf.gather, whose gradient kernel (UnsortedSegmentSum) the wasm backend lacks.
+      const oneHot = tf.oneHot(idx.reshape([-1]), this.vocabSize); // (B*T, V)
+      const logits = oneHot.matMul(this.weights).reshape([batch, time, this.vocabSize]) as tf.Tensor3D; // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
       if (options.record) result.intermediates = { 'bigram.W': this.weights.clone() };

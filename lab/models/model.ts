@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /**
  * The one contract every model of the course keeps, from the n-gram to the Transformer
@@ -46,4 +46,13 @@ export interface ForwardResult {
 /** Total number of trainable parameters of a model. */
 export function numParams(model: LanguageModel): number {
   return model.trainableVariables().reduce((n, v) => n + v.size, 0);
+}
+
+/**
+ * `tf.tidy` for a function that returns a {@link ForwardResult} (or any object of tensors):
+ * keeps the tensors it returns, frees every other tensor made inside. tf.tidy's own typing
+ * does not accept interfaces with optional fields, hence this wrapper.
+ */
+export function tidyResult<T extends object>(fn: () => T): T {
+  return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
 }

@@ -3,7 +3,7 @@ import { forEachContext } from '../data/contexts';
 import type { Split } from '../data/datasets';
 import { CharTokenizer } from '../tokenizers/char';
 import { crossEntropy } from './loss';
-import type { ForwardResult, LanguageModel } from './model';
+import { type ForwardResult, type LanguageModel, tidyResult } from './model';
 
 /** Configuration of an {@link NGramModel}. */
 export interface NGramConfig {
@@ -144,7 +144,7 @@ export class NGramModel implements LanguageModel {
         for (let v = 0; v < this.vocabSize; v++) logits[offset + v] = Math.log(p[v]!);
       }
     }
-    return tf.tidy(() => {
+    return tidyResult(() => {
       const out = tf.tensor3d(logits, [batch, time, this.vocabSize]); // (B, T, V)
       return targets ? { logits: out, loss: crossEntropy(out, targets) } : { logits: out };
     });

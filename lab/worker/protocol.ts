@@ -28,6 +28,8 @@ export interface TrainJob {
   seed: number;
   /** Optimizer steps to run. */
   steps: number;
+  /** Adam (default) or plain stochastic gradient descent, as in makemore's lecture. */
+  optimizer?: 'adam' | 'sgd';
   /** Learning rate of the optimizer. */
   learningRate: number;
   /** Examples per step; 0 means the whole training split (full-batch gradient descent). */

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs';
+import type { LanguageModel } from '../models/model';
+import type { BatchSource } from './batches';
+
+/**
+ * Mean loss of a model over every batch of a source that covers a split once (e.g. a
+ * full-batch {@link windowBatches}), without gradients.
+ * @param batches how many batches make up the split.
+ */
+export async function evaluateLoss(model: LanguageModel, source: BatchSource, batches = 1): Promise<number> {
+  let sum = 0;
+  let weight = 0;
+  for (let i = 0; i < batches; i++) {
+    const { x, y } = source.next();
+    const [loss, count] = tf.tidy(() => [model.forward(x, y).loss!, y.greaterEqual(0).sum()]); // scalars
+    const [l, c] = [(await loss.data())[0]!, (await count.data())[0]!];
+    tf.dispose([x, y, loss, count]);
+    sum += l * c;
+    weight += c;
+  }
+  return weight === 0 ? NaN : sum / weight;
+}
