@@ -31,7 +31,7 @@ export class NeuralBigram implements LanguageModel {
     const { vocabSize, seed, initScale } = { ...NEURAL_BIGRAM_DEFAULTS, ...config };
     this.vocabSize = vocabSize;
     // tidy frees the initializer tensor; the variable, which tidy never disposes, keeps its data.
-    this.weights = tf.tidy(() => tf.variable(tf.randomNormal([vocabSize, vocabSize], 0, initScale, 'float32', seed), true, 'bigram.W')); // (V, V)
+    this.weights = tf.tidy(() => tf.variable(tf.randomNormal([vocabSize, vocabSize], 0, initScale, 'float32', seed))); // (V, V)
   }
 
   /** @inheritDoc */

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { LabHost } from '../../../lab/worker/host';
+import type { WorkerResponse } from '../../../lab/worker/protocol';
+import { readData, WASM_DIR } from './helpers';
+
+/** A host whose messages are collected, as a widget would receive them. */
+function makeHost(read = readData) {
+  const messages: WorkerResponse[] = [];
+  const host = new LabHost({ post: (m) => messages.push(m), reader: () => read, wasmDirectory: () => WASM_DIR });
+  return { host, messages, of: <T extends WorkerResponse['type']>(type: T) => messages.filter((m): m is Extract<WorkerResponse, { type: T }> => m.type === type) };
+}
+
+describe('LabHost (the worker, run in Node)', () => {
+  it('probes the backends and reports the one it picked', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'auto' });
+    const [ready] = of('ready');
+    expect(ready).toBeDefined();
+    expect(['wasm', 'cpu']).toContain(ready!.backend); // no GPU backends in Node
+    expect(ready!.probe.find((p) => p.name === 'wasm')?.ok).toBe(true);
+    expect(tf.getBackend()).toBe(ready!.backend);
+  });
+
+  it('honours a backend override', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'cpu' });
+    expect(of('ready')[0]!.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('counts an n-gram, reports NLL and a heatmap, then samples from it', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'wasm' });
+    await host.handle({ type: 'start', jobId: 1, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1, heatmapSize: 30 } });
+    const [result] = of('ngram');
+    expect(result!.result.nll.train).toBeCloseTo(2.4545, 3);
+    expect(result!.result.heatmap!.tokens).toHaveLength(27); // names has fewer than 30 tokens
+    const aRow = result!.result.heatmap!.tokens.indexOf('a');
+    const nCol = result!.result.heatmap!.tokens.indexOf('n');
+    expect(result!.result.heatmap!.counts[aRow]![nCol]).toBeGreaterThan(4000); // "an" is common
+    await host.handle({ type: 'sample', jobId: 1, count: 5, temperature: 1, seed: 9, maxLength: 20 });
+    const [samples] = of('sample');
+    expect(samples!.texts).toHaveLength(5);
+    expect(samples!.texts.every((t) => /^[a-z]*$/.test(t))).toBe(true);
+  });
+
+  it('trains the neural bigram, posting only new points, onto the count NLL', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'wasm' });
+    const job = { kind: 'train', dataset: 'names', model: 'bigram', seed: 1, steps: 200, learningRate: 0.1, batchSize: 4096, evalEvery: 50 } as const;
+    await host.handle({ type: 'start', jobId: 2, job });
+    const reference = of('reference')[0]!;
+    const points = of('progress').flatMap((p) => p.points);
+    const steps = points.filter((p) => p.series === 'batch').map((p) => p.step);
+    expect(steps).toEqual(Array.from({ length: 200 }, (_, i) => i + 1)); // each step once: no re-posting
+    const dev = points.filter((p) => p.series === 'dev');
+    expect(dev.map((p) => p.step)).toEqual([0, 50, 100, 150, 200]);
+    expect(dev[0]!.loss).toBeGreaterThan(dev.at(-1)!.loss + 0.5);
+    expect(Math.abs(dev.at(-1)!.loss - reference.nll.dev)).toBeLessThan(0.01);
+    expect(of('state').map((s) => s.state)).toEqual(['loading', 'running', 'done']);
+  });
+
+  it('reports a data set that fails to load, and keeps working after it', async () => {
+    let fail = true;
+    const { host, of } = makeHost(async (file) => {
+      if (fail) throw new Error(`could not load ${file} (HTTP 404)`);
+      return readData(file);
+    });
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'cpu' });
+    await host.handle({ type: 'start', jobId: 3, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1 } });
+    expect(of('error')[0]).toMatchObject({ jobId: 3, message: expect.stringMatching(/404/) });
+    fail = false;
+    await host.handle({ type: 'start', jobId: 4, job: { kind: 'ngram', dataset: 'names', order: 3, smoothing: 1 } });
+    expect(of('ngram')[0]!.jobId).toBe(4);
+  });
+
+  it('answers a sample request without a model with an error, not a crash', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'sample', jobId: 99, count: 1, temperature: 1, seed: 1, maxLength: 5 });
+    expect(of('error')[0]!.message).toMatch(/no model/);
+  });
+});
