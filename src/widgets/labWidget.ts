@@ -1,0 +1,176 @@
+import type { BackendName } from '../../lab/backend/probe';
+import type { WorkerResponse } from '../../lab/worker/protocol';
+import { isLocale, type Locale } from '../i18n/locales';
+import { LabClient } from './labClient';
+import { format, type StringKey } from './strings';
+import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
+
+/**
+ * The behaviour every widget shares (Starlight's pattern: server-rendered markup plus a small
+ * custom element): its language, its settings read from and written to the URL through its
+ * schema, controls bound by `data-field`, one worker, and places for notices, errors and status.
+ * Subclasses say what to run and how to show what comes back.
+ */
+export abstract class LabWidget<S extends Schema> extends HTMLElement {
+  /** The URL urlPrefix of this widget's settings, e.g. `train`. */
+  protected abstract readonly urlPrefix: string;
+  protected abstract readonly schema: S;
+  /** `auto` to probe for the fastest backend; counting widgets use `cpu`. */
+  protected abstract readonly backend: BackendName | 'auto';
+  protected locale: Locale = 'en';
+  protected values!: Values<S>;
+  protected client: LabClient | undefined;
+  /** Removes every listener this element added, when it leaves the page. */
+  #listeners = new AbortController();
+  #jobId = 0;
+
+  connectedCallback(): void {
+    this.#listeners = new AbortController();
+    const lang = this.dataset.lang;
+    this.locale = isLocale(lang) ? lang : 'en';
+    const { values, notices } = readState(this.schema, new URLSearchParams(location.search), this.urlPrefix);
+    this.values = values;
+    this.#showNotices(notices);
+    for (const control of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')) {
+      const key = control.dataset.field!;
+      const field = this.schema[key];
+      if (!field) continue;
+      control.value = String(this.values[key]);
+      this.#showRangeValue(key);
+      if (control.type === 'range') this.listen(control, 'input', () => this.#showRangeValue(key, control.value));
+      this.listen(control, 'change', () => {
+        const value = coerce(field, control.value);
+        control.value = String(value);
+        this.setValue(key, value as Values<S>[keyof S]);
+      });
+    }
+    this.client = new LabClient({ message: (m) => this.#receive(m), crash: (reason) => this.#crashed(reason) }, this.backend);
+    this.setup();
+  }
+
+  disconnectedCallback(): void {
+    this.#listeners.abort();
+    this.client?.dispose();
+    this.client = undefined;
+  }
+
+  /** Called once connected, settings read: wire buttons, start the first job. */
+  protected abstract setup(): void;
+  /** Called for each message of the worker. */
+  protected abstract onMessage(message: WorkerResponse): void;
+  /** Called after the reader changed a setting. */
+  protected abstract onSettingChanged(key: keyof S): void;
+
+  /** Called when a job failed or the worker crashed, before the error is shown. */
+  protected onJobFailed(): void {}
+
+  /** Adds a listener that is removed when the widget leaves the page. */
+  protected listen<K extends keyof HTMLElementEventMap>(target: EventTarget, type: K | string, handler: (event: Event) => void): void {
+    target.addEventListener(type, handler, { signal: this.#listeners.signal });
+  }
+
+  /** Sets one setting, mirrors it in its control and in the URL, and tells the subclass. */
+  protected setValue<K extends keyof S>(key: K, value: Values<S>[K]): void {
+    this.values[key] = value;
+    const control = this.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-field="${String(key)}"]`);
+    if (control) control.value = String(value);
+    this.#showRangeValue(String(key));
+    const params = new URLSearchParams(location.search);
+    writeState(this.schema, this.values, params, this.urlPrefix);
+    const query = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+    this.onSettingChanged(key);
+  }
+
+  /** A new job id; messages of older jobs are then ignored. */
+  protected nextJob(): number {
+    this.#jobId += 1;
+    this.clearError();
+    return this.#jobId;
+  }
+
+  /** The id of the latest job. */
+  protected get currentJob(): number {
+    return this.#jobId;
+  }
+
+  /** A widget string in the page's language. */
+  protected t(key: StringKey, vars?: Record<string, string | number>): string {
+    return format(this.locale, key, vars);
+  }
+
+  /** Numbers in the page's language. */
+  protected number(value: number, digits = 4): string {
+    if (value === Infinity) return '∞';
+    return value.toLocaleString(this.locale === 'zh-cn' ? 'zh-CN' : 'en', { maximumFractionDigits: digits, minimumFractionDigits: Math.min(digits, 2) });
+  }
+
+  /** The element marked `data-part=name` inside the widget. */
+  protected ref<E extends HTMLElement = HTMLElement>(name: string): E {
+    const el = this.querySelector<E>(`[data-part="${name}"]`);
+    if (!el) throw new Error(`widget markup lacks data-part="${name}"`);
+    return el;
+  }
+
+  protected setStatus(text: string): void {
+    this.ref('status').textContent = text;
+  }
+
+  /** Shows an error in the widget, with a retry button that calls `retry`. */
+  protected showError(message: string, retry?: () => void): void {
+    const box = this.ref('error');
+    box.hidden = false;
+    box.replaceChildren(`${this.t('error.prefix')} ${message}`);
+    if (retry) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = this.t('error.retry');
+      button.addEventListener('click', () => retry(), { once: true });
+      box.append(' ', button);
+    }
+  }
+
+  protected clearError(): void {
+    const box = this.ref('error');
+    box.hidden = true;
+    box.replaceChildren();
+  }
+
+  /** A range input shows its value in the `<output>` beside it. */
+  #showRangeValue(key: string, value: string = String(this.values[key])): void {
+    const output = this.querySelector(`output[data-output-for="${key}"]`);
+    if (output) output.textContent = value;
+  }
+
+  #receive(message: WorkerResponse): void {
+    if ('jobId' in message && message.jobId !== undefined && message.jobId !== this.#jobId) return;
+    if (message.type === 'error') {
+      this.onJobFailed();
+      this.showError(message.message, () => this.onSettingChanged(Object.keys(this.schema)[0] as keyof S));
+      return;
+    }
+    this.onMessage(message);
+  }
+
+  #crashed(reason: string): void {
+    this.onJobFailed();
+    this.showError(this.t('error.crash', { reason }), () => this.onSettingChanged(Object.keys(this.schema)[0] as keyof S));
+  }
+
+  #showNotices(notices: Notice[]): void {
+    const box = this.ref('notice');
+    box.hidden = notices.length === 0;
+    box.replaceChildren(
+      ...notices.map((n) => {
+        const p = document.createElement('p');
+        p.textContent = this.t(n.reason === 'range' ? 'notice.range' : 'notice.invalid', { param: n.param, given: n.given, used: n.used });
+        return p;
+      }),
+    );
+  }
+}
+
+/** Registers a custom element once (modules may be evaluated more than once in dev). */
+export function define(name: string, element: CustomElementConstructor): void {
+  if (!customElements.get(name)) customElements.define(name, element);
+}

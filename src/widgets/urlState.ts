@@ -1,0 +1,86 @@
+/**
+ * Every widget's settings, seed included, live in the page URL through one declarative table
+ * per widget (TensorFlow Playground's idea): a link reproduces a run. Parameters are prefixed
+ * with the widget's name (`train.lr=0.1`), so several widgets share one query string.
+ */
+
+/** One setting: its type, default and allowed values. */
+export type Field =
+  | { kind: 'int'; default: number; min: number; max: number }
+  | { kind: 'float'; default: number; min: number; max: number }
+  | { kind: 'enum'; default: string; options: readonly string[] };
+
+/** A widget's table of settings, by short URL key. */
+export type Schema = Record<string, Field>;
+
+/** The values of a schema: numbers for int and float fields, strings for enums. */
+export type Values<S extends Schema> = { [K in keyof S]: S[K] extends { kind: 'enum' } ? string : number };
+
+/** Why a URL value was not used as given. */
+export interface Notice {
+  /** The full parameter name, e.g. `train.lr`. */
+  param: string;
+  /** The value in the URL. */
+  given: string;
+  /** The value used instead. */
+  used: string;
+  /** `range`: a number outside the allowed range, clamped; `invalid`: not a value of the field. */
+  reason: 'range' | 'invalid';
+}
+
+/** Most characters of a URL value that are read; longer values are invalid. */
+const MAX_VALUE_LENGTH = 64;
+
+/** The defaults of a schema. */
+export function defaults<S extends Schema>(schema: S): Values<S> {
+  return Object.fromEntries(Object.entries(schema).map(([k, f]) => [k, f.default])) as Values<S>;
+}
+
+/**
+ * Reads a widget's settings from URL parameters: values out of range are clamped, values that
+ * are not values of the field are ignored (the default is used); each gives a {@link Notice}.
+ * Never throws, whatever the URL holds.
+ */
+export function readState<S extends Schema>(schema: S, params: URLSearchParams, prefix: string): { values: Values<S>; notices: Notice[] } {
+  const values = defaults(schema) as Record<string, number | string>;
+  const notices: Notice[] = [];
+  for (const [key, field] of Object.entries(schema)) {
+    const param = `${prefix}.${key}`;
+    const given = params.get(param);
+    if (given === null) continue;
+    const parsed = parseField(field, given);
+    values[key] = parsed.value;
+    if (parsed.reason) notices.push({ param, given: given.slice(0, MAX_VALUE_LENGTH), used: String(parsed.value), reason: parsed.reason });
+  }
+  return { values: values as Values<S>, notices };
+}
+
+function parseField(field: Field, given: string): { value: number | string; reason?: Notice['reason'] } {
+  if (given.length > MAX_VALUE_LENGTH) return { value: field.default, reason: 'invalid' };
+  if (field.kind === 'enum') {
+    return field.options.includes(given) ? { value: given } : { value: field.default, reason: 'invalid' };
+  }
+  const number = given.trim() === '' ? NaN : Number(given);
+  if (!Number.isFinite(number)) return { value: field.default, reason: 'invalid' };
+  const whole = field.kind === 'int' ? Math.round(number) : number;
+  const clamped = Math.min(field.max, Math.max(field.min, whole));
+  return clamped === number ? { value: clamped } : { value: clamped, reason: 'range' };
+}
+
+/**
+ * Writes a widget's settings into URL parameters, leaving out defaults so links stay short,
+ * and leaving other widgets' parameters alone.
+ */
+export function writeState<S extends Schema>(schema: S, values: Values<S>, params: URLSearchParams, prefix: string): void {
+  for (const [key, field] of Object.entries(schema)) {
+    const value = (values as Record<string, number | string>)[key];
+    const param = `${prefix}.${key}`;
+    if (value === undefined || value === field.default) params.delete(param);
+    else params.set(param, String(value));
+  }
+}
+
+/** Clamps or rejects one value as {@link readState} would, for values typed into a control. */
+export function coerce(field: Field, given: string): number | string {
+  return parseField(field, given).value;
+}
