@@ -1,0 +1,35 @@
+import { expect, test, widget } from './fixtures';
+
+test('malformed and out-of-range URL parameters are clamped or ignored with a notice', async ({ page, problems }) => {
+  await page.goto('/en/ngram/?ngram.n=99&ngram.k=banana&train.lr=%3Cscript%3E&sample.temp=-5&sample.count=1e9');
+  const explorer = widget(page, 'lm-ngram-explorer');
+  await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('ngram.n=99');
+  await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('using 5');
+  await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('ngram.k=banana');
+  await expect(widget(page, 'lm-bigram-trainer').locator('.widget-notice[role="status"]')).toContainText('train.lr');
+  await expect(widget(page, 'lm-sampler').locator('.widget-notice[role="status"]')).toContainText('sample.temp=-5');
+  // The widgets still work with the corrected values.
+  await expect(explorer.locator('[data-part="dev-nll"]')).not.toHaveText('–');
+  await expect(widget(page, 'lm-sampler').locator('[data-part="samples"] li')).toHaveCount(40);
+  expect(problems.consoleErrors).toEqual([]);
+});
+
+test('a data set that fails to load gives a clear message, and the rest of the page keeps working', async ({ page }) => {
+  await page.context().route('**/data/tinyshakespeare.txt', (route) => route.fulfill({ status: 404, body: 'missing' }));
+  await page.goto('/en/ngram/?heatmap.data=tinyshakespeare');
+  const heatmap = widget(page, 'lm-bigram-heatmap');
+  await expect(heatmap.locator('.widget-error[role="alert"]')).toContainText(/tinyshakespeare\.txt.*404/);
+  await expect(widget(page, 'lm-ngram-explorer').locator('[data-part="dev-nll"]')).toHaveText(/^2\.45/);
+  // Choosing another data set recovers the widget.
+  await heatmap.getByLabel('Data set').selectOption('names');
+  await expect(heatmap.getByText(/27 × 27/)).toBeVisible();
+  await expect(heatmap.locator('.widget-error')).toBeHidden();
+});
+
+test('a backend that is not available falls back to one that is, and says which', async ({ page }) => {
+  await page.goto('/en/ngram/?train.backend=webgpu&train.steps=100');
+  const trainer = widget(page, 'lm-bigram-trainer');
+  await trainer.getByRole('button', { name: 'Train' }).click();
+  await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(trainer.locator('[data-part="backend"]')).toContainText(/Training on (webgpu|webgl|wasm|cpu)/);
+});
