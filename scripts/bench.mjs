@@ -1,0 +1,72 @@
+// npm run bench: measures in headless Chromium, on the built site, how long the neural bigram
+// takes to come within 0.01 of the count bigram's dev NLL on names, on every backend the
+// browser offers, and which backend the probe picks. Last line: one JSON object.
+// Usage: npm run build && npm run bench [-- --steps 300 --runs 1]
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+
+const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+const steps = Number(args.steps ?? 300);
+const port = 4340;
+const origin = `http://127.0.0.1:${port}`;
+
+const server = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore', detached: true });
+const stopServer = () => {
+  try {
+    process.kill(-server.pid);
+  } catch {}
+};
+process.on('exit', stopServer);
+
+async function waitForServer() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${origin}/en/`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the preview server did not start (did you run npm run build?)');
+}
+
+/** Trains once on `backend` and reads what the widget recorded. */
+async function trainOn(browser, backend) {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/en/ngram/?train.backend=${backend}&train.steps=${steps}`);
+  const trainer = page.locator('lm-bigram-trainer');
+  const started = Date.now();
+  await trainer.getByRole('button', { name: 'Train' }).click();
+  await page.waitForFunction(() => ['done', 'stopped'].includes(document.querySelector('lm-bigram-trainer')?.dataset.state ?? ''), null, { timeout: 600_000 });
+  const wallMs = Date.now() - started;
+  const read = (name) => trainer.getAttribute(`data-${name}`);
+  const probe = await trainer.locator('[data-part="probe"] li').allInnerTexts();
+  const result = {
+    requested: backend,
+    backend: await read('backend'),
+    referenceDev: Number(await read('reference-dev')),
+    lastDev: Number(await read('last-dev')),
+    reachedStep: Number(await read('reached-step')) || null,
+    reachedMs: Number(await read('reached-ms')) || null,
+    wallMs,
+    probe,
+  };
+  await page.close();
+  return result;
+}
+
+await waitForServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
+});
+const results = [];
+for (const backend of ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']) {
+  const r = await trainOn(browser, backend);
+  results.push(r);
+  const fell = r.backend !== r.requested && r.requested !== 'auto' ? ` (fell back to ${r.backend})` : '';
+  console.log(`${backend.padEnd(7)} on ${r.backend}${fell}: within 0.01 at step ${r.reachedStep ?? '-'} after ${r.reachedMs ?? '-'} ms; dev ${r.lastDev.toFixed(4)} vs count ${r.referenceDev.toFixed(4)}; ${steps} steps in ${r.wallMs} ms`);
+}
+await browser.close();
+stopServer();
+const picked = results.find((r) => r.requested === 'auto');
+console.log(JSON.stringify({ bench: 'neural-bigram-names', steps, picked: picked?.backend, probe: picked?.probe, results: results.map(({ probe, ...r }) => r) }));
+process.exit(0);
