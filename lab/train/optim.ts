@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** An optimizer whose learning rate a schedule may change between steps. */
+export interface ScheduledOptimizer extends tf.Optimizer {
+  setLearningRate(learningRate: number): void;
+}
+
+/** Options of {@link AdamW}; defaults are nanoGPT's. */
+export interface AdamWOptions {
+  learningRate: number;
+  /** Decay rate of the first-moment average. */
+  beta1?: number;
+  /** Decay rate of the second-moment average; nanoGPT uses 0.95 (0.99 for its tiny char models). */
+  beta2?: number;
+  epsilon?: number;
+  /** Decoupled weight decay (Loshchilov & Hutter): each step multiplies weights by 1 - lr * wd. */
+  weightDecay?: number;
+  /** Which variables decay: by default matrices and embeddings (rank >= 2), not biases or norms, as in nanoGPT. */
+  decays?: (variable: tf.Variable) => boolean;
+}
+
+/**
+ * Adam with decoupled weight decay (AdamW), and a learning rate that a schedule can set.
+ * tfjs has Adam but not AdamW: this applies the decay to the chosen variables, then Adam's update.
+ */
+export class AdamW extends tf.AdamOptimizer implements ScheduledOptimizer {
+  readonly #weightDecay: number;
+  readonly #decays: (variable: tf.Variable) => boolean;
+
+  constructor(options: AdamWOptions) {
+    super(options.learningRate, options.beta1 ?? 0.9, options.beta2 ?? 0.95, options.epsilon ?? 1e-8);
+    this.#weightDecay = options.weightDecay ?? 0.1;
+    this.#decays = options.decays ?? ((v) => v.rank >= 2);
+  }
+
+  /** Sets the learning rate used from the next step on. */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
+  /** The learning rate of the next step. */
+  get currentLearningRate(): number {
+    return this.learningRate;
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (this.#weightDecay > 0) {
+      const names = Array.isArray(variableGradients) ? variableGradients.map((g) => g.name) : Object.keys(variableGradients);
+      const factor = 1 - this.learningRate * this.#weightDecay;
+      tf.tidy(() => {
+        for (const name of names) {
+          const variable = tf.engine().registeredVariables[name];
+          if (variable && this.#decays(variable)) variable.assign(variable.mul(factor));
+        }
+      });
+    }
+    super.applyGradients(variableGradients);
+  }
+}
+
+/** A learning rate as a function of the step (0-based). */
+export type Schedule = (step: number) => number;
+
+/** Options of {@link warmupCosine}. */
+export interface WarmupCosineOptions {
+  /** Peak learning rate, reached at the end of warm-up. */
+  maxLearningRate: number;
+  /** Final learning rate, reached at `decaySteps` and kept after. */
+  minLearningRate: number;
+  /** Steps of linear warm-up from 0. */
+  warmupSteps: number;
+  /** Step at which the cosine decay ends (nanoGPT's `lr_decay_iters`). */
+  decaySteps: number;
+}
+
+/** nanoGPT's schedule: linear warm-up, then cosine decay to the minimum. */
+export function warmupCosine(o: WarmupCosineOptions): Schedule {
+  return (step) => {
+    if (step < o.warmupSteps) return (o.maxLearningRate * (step + 1)) / (o.warmupSteps + 1);
+    if (step >= o.decaySteps) return o.minLearningRate;
+    const progress = (step - o.warmupSteps) / Math.max(1, o.decaySteps - o.warmupSteps);
+    return o.minLearningRate + 0.5 * (1 + Math.cos(Math.PI * progress)) * (o.maxLearningRate - o.minLearningRate);
+  };
+}
+
+/**
+ * Scales gradients so that their global L2 norm is at most `maxNorm` (PyTorch's
+ * clip_grad_norm_). Call inside tf.tidy.
+ * @returns the clipped gradients and the norm before clipping.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt() as tf.Scalar; // scalar
+  const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))); // scalar
+  const clipped: tf.NamedTensorMap = {};
+  for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
+  return { grads: clipped, norm };
+}
