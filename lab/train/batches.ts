@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ContextWindows } from '../data/contexts';
+import type { Split } from '../data/datasets';
 import { Rng } from '../rng';
+import { CharTokenizer } from '../tokenizers/char';
 
 /** One batch of a {@link BatchSource}; the caller owns (and disposes) its tensors. */
 export interface Batch {
@@ -54,5 +56,89 @@ export function windowBatches(windows: ContextWindows, batchSize: number, seed: 
       };
     },
     dispose: () => {},
+  };
+}
+
+/** The (x, y) rows a sequence model learns from, before batching. */
+interface Rows {
+  /** Number of rows. */
+  count: number;
+  /** Fills row `i` of x and y (each `blockSize` long) at `offset`. */
+  fill(i: number, x: Int32Array, y: Int32Array, offset: number): void;
+}
+
+/**
+ * Rows of a split for a model of block size T.
+ * - Wrapped examples (makemore): x = [⏎, w1..wn, pad], y = [w1..wn, ⏎, -1...], cropped to T.
+ * - Running text (nanoGPT): every window of T + 1 tokens starting at a multiple of `stride`.
+ */
+function sequenceRows(split: Split, blockSize: number, stride: number): Rows {
+  if (split.wrapped) {
+    const examples = split.sequences;
+    return {
+      count: examples.length,
+      fill: (i, x, y, offset) => {
+        const word = examples[i]!;
+        for (let t = 0; t < blockSize; t++) {
+          x[offset + t] = t === 0 ? CharTokenizer.BOUNDARY_ID : t - 1 < word.length ? word[t - 1]! : CharTokenizer.BOUNDARY_ID;
+          y[offset + t] = t < word.length ? word[t]! : t === word.length ? CharTokenizer.BOUNDARY_ID : -1;
+        }
+      },
+    };
+  }
+  const text = split.sequences[0] ?? new Int32Array(0);
+  const windows = Math.max(0, Math.floor((text.length - blockSize - 1) / stride) + 1);
+  return {
+    count: windows,
+    fill: (i, x, y, offset) => {
+      const start = i * stride;
+      x.set(text.subarray(start, start + blockSize), offset);
+      y.set(text.subarray(start + 1, start + blockSize + 1), offset);
+    },
+  };
+}
+
+function batchOf(rows: Rows, picks: number[], blockSize: number): Batch {
+  const x = new Int32Array(picks.length * blockSize);
+  const y = new Int32Array(picks.length * blockSize);
+  picks.forEach((row, b) => rows.fill(row, x, y, b * blockSize));
+  return {
+    x: tf.tensor2d(x, [picks.length, blockSize], 'int32'), // (B, T)
+    y: tf.tensor2d(y, [picks.length, blockSize], 'int32'), // (B, T)
+  };
+}
+
+/**
+ * Random training batches for a sequence model (MLP, RNN, LSTM, GRU, GPT): random examples of
+ * a line data set, or random windows anywhere in running text, as makemore and nanoGPT draw them.
+ */
+export function sequenceBatches(split: Split, blockSize: number, batchSize: number, seed: number): BatchSource {
+  const rows = sequenceRows(split, blockSize, 1);
+  if (rows.count === 0) throw new Error(`the split is shorter than one block of ${blockSize + 1} tokens`);
+  const rng = new Rng(seed);
+  return {
+    next: () => batchOf(rows, Array.from({ length: batchSize }, () => rng.int(rows.count)), blockSize),
+    dispose: () => {},
+  };
+}
+
+/**
+ * Batches that cover a split once, in order, for evaluation: every example of a line data set,
+ * or non-overlapping windows of running text. Cycles back to the start after the last batch.
+ * @returns the source and how many batches make one pass.
+ */
+export function sequencePass(split: Split, blockSize: number, batchSize: number): { source: BatchSource; batches: number } {
+  const rows = sequenceRows(split, blockSize, split.wrapped ? 1 : blockSize);
+  let next = 0;
+  return {
+    batches: Math.ceil(rows.count / batchSize),
+    source: {
+      next: () => {
+        const picks = Array.from({ length: Math.min(batchSize, rows.count - next) }, (_, i) => next + i);
+        next = next + picks.length >= rows.count ? 0 : next + picks.length;
+        return batchOf(rows, picks, blockSize);
+      },
+      dispose: () => {},
+    },
   };
 }
