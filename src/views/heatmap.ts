@@ -24,7 +24,10 @@ export interface HeatmapLabels {
   tableSummary: string;
   /** The table's caption, e.g. "The most frequent pairs"; the matrix size is appended. */
   tableCaption: string;
-  /** The matrix size in the caption. Placeholders: `{rows}`, `{cols}`. Default `{rows} × {cols}`. */
+  /**
+   * The matrix size, appended to the caption in parentheses. Placeholders: `{rows}`, `{cols}`.
+   * Omitted when not given (a page that already prints the size elsewhere needn't repeat it).
+   */
   tableSize?: string;
   /** Column headers of the table, also the axis titles of the grid unless `axisRows`/`axisCols` are given. */
   colPrev: string;
@@ -105,6 +108,7 @@ export class HeatmapView {
   readonly #readout: HTMLParagraphElement;
   readonly #scroll: HTMLDivElement;
   readonly #grid: HTMLDivElement;
+  readonly #tip: HTMLDivElement;
   readonly #svg: Selection<SVGSVGElement, unknown, null, undefined>;
   readonly #table: DataTable;
   readonly #unobserve: () => void;
@@ -113,6 +117,8 @@ export class HeatmapView {
   #layout: Layout | undefined;
   #width: number;
   #active: ActiveCellDetail | null = null;
+  /** Whether the floating tooltip shows: while the pointer is over the grid or it has focus. */
+  #tipShown = false;
 
   constructor(container: HTMLElement, opts: HeatmapOptions) {
     this.#container = container;
@@ -140,6 +146,28 @@ export class HeatmapView {
     // One tab stop for hundreds of cells: the grid handles the arrow keys itself.
     this.#grid.setAttribute('role', 'application');
     this.#grid.style.touchAction = 'manipulation';
+    this.#grid.style.position = 'relative';
+
+    // The tooltip repeats the live readout next to the cell, for a grid taller than the screen;
+    // screen readers get the readout only.
+    this.#tip = doc.createElement('div');
+    this.#tip.className = 'heatmap-tooltip';
+    this.#tip.setAttribute('aria-hidden', 'true');
+    Object.assign(this.#tip.style, {
+      position: 'absolute',
+      left: '0',
+      top: '0',
+      pointerEvents: 'none',
+      whiteSpace: 'nowrap',
+      background: 'var(--bg)',
+      color: 'var(--text)',
+      border: '1px solid var(--chart-axis)',
+      borderRadius: '4px',
+      padding: '2px 6px',
+      fontSize: '0.8125rem',
+      fontVariantNumeric: 'tabular-nums',
+      visibility: 'hidden',
+    });
 
     this.#svg = select(this.#grid)
       .append('svg')
@@ -164,13 +192,16 @@ export class HeatmapView {
 
     this.#table = createDataTable(doc, labels.tableSummary, [labels.colPrev, labels.colNext, labels.colCount, labels.colP]);
 
+    this.#grid.append(this.#tip);
     this.#scroll.append(this.#grid);
     this.#root.append(this.#readout, this.#scroll, this.#table.details);
     container.append(this.#root);
 
     this.#grid.addEventListener('keydown', this.#onKey);
     this.#grid.addEventListener('focus', this.#onFocus);
+    this.#grid.addEventListener('blur', this.#onLeave);
     this.#grid.addEventListener('pointerover', this.#onPointer);
+    this.#grid.addEventListener('pointerleave', this.#onLeave);
     this.#grid.addEventListener('click', this.#onPointer);
 
     this.#width = measureWidth(container, opts.width ?? 640);
@@ -230,13 +261,24 @@ export class HeatmapView {
     this.#unobserve();
     this.#grid.removeEventListener('keydown', this.#onKey);
     this.#grid.removeEventListener('focus', this.#onFocus);
+    this.#grid.removeEventListener('blur', this.#onLeave);
     this.#grid.removeEventListener('pointerover', this.#onPointer);
+    this.#grid.removeEventListener('pointerleave', this.#onLeave);
     this.#grid.removeEventListener('click', this.#onPointer);
     this.#root.remove();
   }
 
   #onFocus = (): void => {
+    this.#tipShown = true;
     if (!this.#active) this.setActiveCell(0, 0);
+    else this.#drawActive();
+  };
+
+  #onLeave = (event: Event): void => {
+    // The pointer leaving a focused grid keeps the tooltip; blurring it hides it.
+    if (event.type === 'pointerleave' && this.#grid.ownerDocument.activeElement === this.#grid) return;
+    this.#tipShown = false;
+    this.#tip.style.visibility = 'hidden';
   };
 
   #onKey = (event: KeyboardEvent): void => {
@@ -282,6 +324,7 @@ export class HeatmapView {
     const row = target?.getAttribute?.('data-row');
     const col = target?.getAttribute?.('data-col');
     if (row == null || col == null) return;
+    this.#tipShown = true;
     this.setActiveCell(Number(row), Number(col));
   };
 
@@ -293,7 +336,7 @@ export class HeatmapView {
     const pad = 4;
     // Label font from a first guess at the cell size, then room for the widest row label.
     const guess = clamp((this.#width - titleBand - 24 - pad) / cols, minCell, maxCell);
-    const labelFont = clamp(guess * 0.72, 8, 12);
+    const labelFont = clamp(guess * 0.85, 9, 12);
     const rowLabelWidth = Math.max(labelFont, ...data.rowLabels.map((l) => textWidth(l, labelFont))) + 6;
     const left = Math.ceil(titleBand + rowLabelWidth);
     const top = Math.ceil(titleBand + labelFont + 6);
@@ -386,7 +429,7 @@ export class HeatmapView {
       .attr('width', gridWidth)
       .attr('height', gridHeight)
       .style('fill', 'var(--chart-grid)')
-      .style('fill-opacity', '0.45');
+      .style('fill-opacity', '0.3');
     cellsGroup
       .selectAll<SVGRectElement, Cell>('.heatmap-cell')
       .data(this.#cells)
@@ -445,6 +488,7 @@ export class HeatmapView {
     highlight('.heatmap-col-labels', active?.col);
     if (!data || !layout || !active) {
       outline.attr('visibility', 'hidden');
+      this.#tip.style.visibility = 'hidden';
       this.#readout.textContent = this.#opts.labels.readoutEmpty;
       return;
     }
@@ -458,12 +502,36 @@ export class HeatmapView {
     const count = data.values[active.row]?.[active.col] ?? 0;
     const total = data.rowTotals[active.row] ?? 0;
     const locale = this.#opts.locale;
-    this.#readout.textContent = fillTemplate(this.#opts.labels.readout, {
+    const text = fillTemplate(this.#opts.labels.readout, {
       prev: data.rowLabels[active.row] ?? '',
       next: data.colLabels[active.col] ?? '',
       count: formatCount(count, locale),
       p: total > 0 ? formatProbability(count / total, locale) : MISSING,
     });
+    this.#readout.textContent = text;
+    this.#tip.textContent = text;
+    this.#placeTip(layout, active);
+  }
+
+  /** Puts the tooltip above the active cell (below it in the top rows), inside the grid's width. */
+  #placeTip(layout: Layout, active: ActiveCellDetail): void {
+    const tip = this.#tip;
+    if (!this.#tipShown) {
+      tip.style.visibility = 'hidden';
+      return;
+    }
+    const svgWidth = (this.#svg.node() as SVGSVGElement).getBoundingClientRect().width;
+    const scale = svgWidth > 0 ? svgWidth / layout.width : 1;
+    const { left, top, cell } = layout;
+    const centre = (left + (active.col + 0.5) * cell) * scale;
+    const cellTop = (top + active.row * cell) * scale;
+    const below = cellTop < 40;
+    const tipWidth = tip.offsetWidth;
+    const x = clamp(centre - tipWidth / 2, 0, Math.max(0, layout.width * scale - tipWidth));
+    tip.style.left = `${Math.round(x)}px`;
+    tip.style.top = below ? `${Math.round(cellTop + cell * scale + 6)}px` : `${Math.round(cellTop - 6)}px`;
+    tip.style.transform = below ? 'none' : 'translateY(-100%)';
+    tip.style.visibility = 'visible';
   }
 
   /** Keeps the active cell in view when the grid is wider than a phone and scrolls sideways. */
@@ -497,7 +565,9 @@ export class HeatmapView {
     const { labels, locale, tableRows = 50 } = this.#opts;
     const rows = data.rowLabels.length;
     const cols = data.colLabels.length;
-    this.#table.caption.textContent = `${labels.tableCaption} (${fillTemplate(labels.tableSize ?? '{rows} × {cols}', { rows, cols })})`;
+    this.#table.caption.textContent = labels.tableSize
+      ? `${labels.tableCaption} (${fillTemplate(labels.tableSize, { rows, cols })})`
+      : labels.tableCaption;
     const top = this.#cells
       .filter((c) => c.value > 0)
       .sort((a, b) => b.value - a.value || a.row - b.row || a.col - b.col)
@@ -530,8 +600,8 @@ function toCells(data: HeatmapData): Cell[] {
     }
   }
   const scale = Math.log1p(max);
-  // A floor of 0.08 keeps a count of 1 visibly different from an empty cell.
-  for (const c of cells) c.t = c.value > 0 && scale > 0 ? 0.08 + 0.92 * (Math.log1p(c.value) / scale) : 0;
+  // A floor of 0.12 keeps a count of 1 visibly different from an empty cell, in both themes.
+  for (const c of cells) c.t = c.value > 0 && scale > 0 ? 0.12 + 0.88 * (Math.log1p(c.value) / scale) : 0;
   return cells;
 }
 

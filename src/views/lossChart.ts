@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
-import { createDataTable, measureWidth, observeWidth, setRows, textWidth, type DataTable } from './dom';
+import { createDataTable, measureWidth, observeWidth, setRows, type DataTable } from './dom';
 import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat } from './format';
 
 /** One loss measurement. */
@@ -327,7 +327,7 @@ export class LossChartView {
     const x = scaleLinear()
       .domain([0, Math.max(1, this.#xMax, this.#totalSteps)])
       .range([MARGIN.left, plotRight]);
-    const y = scaleLinear().domain(this.#yDomain()).range([plotBottom, MARGIN.top]).nice();
+    const y = scaleLinear().domain(this.#yDomain(plotBottom - MARGIN.top)).range([plotBottom, MARGIN.top]).nice();
 
     // Axes, with as many ticks as fit: about one per 80 px across, one per 40 px up.
     const xTicks = Math.max(2, Math.floor((plotRight - MARGIN.left) / 80));
@@ -425,7 +425,11 @@ export class LossChartView {
     this.#renderTable();
   }
 
-  #yDomain(): [number, number] {
+  /**
+   * The data and the references with 6% padding, plus room under the lowest reference for the
+   * reference labels, which stack below their lines (`plotHeight` converts that room to loss units).
+   */
+  #yDomain(plotHeight: number): [number, number] {
     let lo = this.#yMin;
     let hi = this.#yMax;
     for (const r of this.#references) {
@@ -434,7 +438,15 @@ export class LossChartView {
     }
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
     const span = hi - lo || Math.abs(hi) * 0.1 || 1;
-    return [lo - span * 0.06, hi + span * 0.06];
+    hi += span * 0.06;
+    lo -= span * 0.06;
+    if (this.#references.length > 0) {
+      const lowest = Math.min(...this.#references.map((r) => r.value));
+      // Solve for lo: (lowest - lo) / (hi - lo) = room / plotHeight.
+      const k = Math.min(0.5, (this.#references.length * REF_LABEL_GAP + 4) / Math.max(1, plotHeight));
+      lo = Math.min(lo, (lowest - k * hi) / (1 - k));
+    }
+    return [lo, hi];
   }
 
   #renderReferences(x: ScaleLinear<number, number>, y: ScaleLinear<number, number>): void {
@@ -457,12 +469,12 @@ export class LossChartView {
       .style('stroke-width', '1.25')
       .style('stroke-dasharray', '5 4');
 
-    // Labels sit right-aligned just above their line; when two lines are close (train and dev
-    // NLL differ by ~0.01) the lower label moves under its line, then further down if needed.
+    // Labels sit at the left just below their line: a falling loss curve is still far above
+    // there, and the y domain leaves room below the lowest line. Close lines (train and dev NLL
+    // differ by ~0.01) get their labels stacked in the lines' order.
     let previous = -Infinity;
     const placed = refs.map((r) => {
-      let labelY = r.y - 4;
-      if (labelY - previous < REF_LABEL_GAP) labelY = Math.max(r.y + REF_LABEL_GAP - 2, previous + REF_LABEL_GAP);
+      const labelY = Math.max(r.y + REF_LABEL_GAP - 1, previous + REF_LABEL_GAP);
       previous = labelY;
       return { ...r, labelY, text: fillTemplate(labels.reference ?? '{label} {value}', { label: r.label, value: formatLoss(r.value, locale, digits) }) };
     });
@@ -472,11 +484,11 @@ export class LossChartView {
       .selectAll('text')
       .data(placed)
       .join('text')
-      .attr('x', (r) => Math.max(x0 + textWidth(r.text, fontSize), x1 - 4))
+      .attr('x', x0 + 6)
       .attr('y', (r) => r.labelY)
-      .attr('text-anchor', 'end')
+      .attr('text-anchor', 'start')
       .attr('font-size', fontSize)
-      .style('fill', 'var(--text)')
+      .style('fill', colorOf)
       .style('stroke', 'var(--bg)')
       .style('stroke-width', '3')
       .style('stroke-linejoin', 'round')

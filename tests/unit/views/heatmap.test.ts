@@ -129,6 +129,20 @@ describe('HeatmapView', () => {
     expect(events).toEqual([{ row: 2, col: 0 }]);
   });
 
+  it('shows a tooltip beside the hovered cell, hidden when the pointer leaves', () => {
+    make().update(small);
+    const tip = container.querySelector<HTMLElement>('.heatmap-tooltip')!;
+    expect(tip.getAttribute('aria-hidden')).toBe('true');
+    expect(tip.style.visibility).toBe('hidden');
+    container.querySelector('rect[data-row="2"][data-col="1"]')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
+    expect(tip.style.visibility).toBe('visible');
+    expect(tip.textContent).toBe('b → a: count 1 · P = 0.023');
+    expect(tip.style.transform).toBe('translateY(-100%)'); // above a cell low in the grid
+    grid().dispatchEvent(new Event('pointerleave'));
+    expect(tip.style.visibility).toBe('hidden');
+    expect(readout()).toBe('b → a: count 1 · P = 0.023'); // the readout stays
+  });
+
   it('formats numbers in the given locale', () => {
     make({ locale: 'de' }).update(small);
     container.querySelector('rect[data-row="1"][data-col="0"]')!.dispatchEvent(new Event('pointerover', { bubbles: true }));
@@ -162,7 +176,7 @@ describe('HeatmapView', () => {
 
   it('lists the top pairs by count in the table, with the matrix size', () => {
     const { labels: tokens, values, rowTotals } = namesLikeCounts();
-    make().update({ rowLabels: tokens, colLabels: tokens, values, rowTotals });
+    make({ labels: { ...labels, tableSize: '{rows} × {cols}' } }).update({ rowLabels: tokens, colLabels: tokens, values, rowTotals });
     const details = container.querySelector('details')!;
     expect(details.querySelector('summary')!.textContent).toBe('Show the data as a table');
     expect(details.querySelector('caption')!.textContent).toBe('The most frequent pairs (27 × 27)');
@@ -182,6 +196,7 @@ describe('HeatmapView', () => {
 
   it('leaves zero counts out of the table', () => {
     make({ tableRows: 100 }).update(small);
+    expect(container.querySelector('caption')!.textContent).toBe('The most frequent pairs');
     expect(bodyRows()).toEqual([
       ['a', '.', '5,438', '0.998'],
       ['b', '.', '40', '0.930'],
