@@ -1,5 +1,6 @@
 import type { ChapterSlug } from '../chapters';
 import type { Locale } from './locales';
+import { fillTemplate } from './template';
 
 /** Every word of the site's chrome, in English. The Chinese table must have the same keys. */
 const en = {
@@ -92,7 +93,7 @@ const TABLES: Record<Locale, Record<UiKey, string>> = { en, 'zh-cn': zhCN };
 
 /** The site string `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function t(lang: Locale, key: UiKey, vars: Record<string, string | number> = {}): string {
-  return TABLES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fillTemplate(TABLES[lang][key], vars);
 }
 
 /** The title and blurb of a chapter of the syllabus. */

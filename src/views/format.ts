@@ -55,10 +55,5 @@ export function formatTick(x: number, locale: string | undefined, step: number):
   return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 }
 
-/**
- * Fills `{name}` placeholders from `values`; unknown placeholders are left as they are, so a
- * translation may use any subset of them.
- */
-export function fillTemplate(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-}
+/** Translated strings are filled the same way in views, widgets and pages. */
+export { fillTemplate } from '../i18n/template';

@@ -99,10 +99,10 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     return format(this.locale, key, vars);
   }
 
-  /** Numbers in the page's language. */
+  /** Numbers in the page's language, with a fixed number of decimals so columns line up. */
   protected number(value: number, digits = 4): string {
     if (value === Infinity) return '∞';
-    return value.toLocaleString(this.locale === 'zh-cn' ? 'zh-CN' : 'en', { maximumFractionDigits: digits, minimumFractionDigits: Math.min(digits, 2) });
+    return value.toLocaleString(this.locale === 'zh-cn' ? 'zh-CN' : 'en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
   }
 
   /** The element marked `data-part=name` inside the widget. */

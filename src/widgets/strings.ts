@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n/locales';
+import { fillTemplate } from '../i18n/template';
 
 /**
  * Every word the widgets show, in both languages. `{name}` marks a value filled in by
@@ -183,7 +184,7 @@ const TABLES: Record<Locale, Strings> = { en, 'zh-cn': zhCN };
 
 /** The widget string `key` in `lang`, with `{name}` placeholders filled from `vars`. */
 export function format(lang: Locale, key: StringKey, vars: Record<string, string | number> = {}): string {
-  return TABLES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return fillTemplate(TABLES[lang][key], vars);
 }
 
 /** The strings of one language, for passing to a view as its labels. */
