@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
+import type { LanguageModel } from '../../../lab/models/model';
+import { Rng } from '../../../lab/rng';
+
+/** A random (B, T) batch of token ids with next-token targets. */
+export function randomBatch(vocab: number, batch: number, time: number, seed = 1): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const rng = new Rng(seed);
+  const draw = () => Int32Array.from({ length: batch * time }, () => rng.int(vocab));
+  return { x: tf.tensor2d(draw(), [batch, time], 'int32'), y: tf.tensor2d(draw(), [batch, time], 'int32') };
+}
+
+/**
+ * Compares the model's analytic gradient of the loss with central finite differences, on
+ * `probes` randomly chosen entries of every trainable variable. Run it on the cpu backend with a
+ * tiny config: float32 limits the agreement to about 1e-3 relative.
+ */
+export function expectGradientsMatchFiniteDifferences(model: LanguageModel, x: tf.Tensor2D, y: tf.Tensor2D, { probes = 4, epsilon = 1e-2, tolerance = 2e-2, seed = 7 } = {}): void {
+  const variables = model.trainableVariables();
+  const lossOf = () => model.forward(x, y).loss!;
+  const { grads } = tf.variableGrads(lossOf, variables);
+  const rng = new Rng(seed);
+  variables.forEach((v) => {
+    const analytic = grads[v.name]!.dataSync();
+    const values = v.dataSync().slice();
+    for (let p = 0; p < probes; p++) {
+      const i = rng.int(values.length);
+      const at = (delta: number): number => {
+        const shifted = values.slice();
+        shifted[i] = values[i]! + delta;
+        tf.tidy(() => v.assign(tf.tensor(shifted, v.shape)));
+        return tf.tidy(() => lossOf().dataSync()[0]!);
+      };
+      const numeric = (at(epsilon) - at(-epsilon)) / (2 * epsilon);
+      tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+      const scale = Math.max(1e-2, Math.abs(numeric), Math.abs(analytic[i]!));
+      expect(Math.abs(numeric - analytic[i]!) / scale, `${v.name}[${i}]: analytic ${analytic[i]} vs numeric ${numeric}`).toBeLessThan(tolerance);
+    }
+  });
+  tf.dispose(Object.values(grads));
+}
