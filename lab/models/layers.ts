@@ -117,8 +117,9 @@ export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
 
 /**
  * Inverted dropout: zeroes each element with probability `rate` while training and scales the
- * rest by 1 / (1 - rate); the identity otherwise.
+ * rest by 1 / (1 - rate); the identity otherwise. A fixed `seed` draws the same mask every
+ * call: give a fresh one per step (or none).
  */
 export function dropout<R extends tf.Rank>(x: tf.Tensor<R>, rate: number, training: boolean, seed?: number): tf.Tensor<R> {
-  return training && rate > 0 ? tf.dropout(x, rate, undefined, seed) : x;
+  return training && rate > 0 ? (tf.dropout(x, rate, undefined, seed) as tf.Tensor<R>) : x;
 }

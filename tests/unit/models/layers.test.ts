@@ -31,7 +31,7 @@ describe('model building blocks', () => {
   });
 
   it('normalizes each row to zero mean and unit variance', () => {
-    const out = layerNorm(tf.tensor2d([[1, 2, 3, 4]]), tf.ones([4]) as tf.Tensor1D).dataSync();
+    const out = Array.from(layerNorm(tf.tensor2d([[1, 2, 3, 4]]), tf.ones([4]) as tf.Tensor1D).dataSync());
     const mean = out.reduce((a, b) => a + b) / 4;
     const variance = out.reduce((a, b) => a + (b - mean) ** 2, 0) / 4;
     expect(mean).toBeCloseTo(0, 6);

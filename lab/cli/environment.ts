@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { isBackendName } from '../backend/probe';
+import { registerBackends } from '../backend/register';
+import { type Dataset, type DatasetId, loadDataset } from '../data/datasets';
+
+/** The repository's root folder. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Makes tfjs run on `name` in Node: wasm (tfjs's own binaries from node_modules, no native
+ * download) or cpu.
+ * @returns the backend now active.
+ */
+export async function useNodeBackend(name: string): Promise<string> {
+  if (!isBackendName(name) || (name !== 'wasm' && name !== 'cpu')) throw new Error(`--backend must be wasm or cpu in Node, not ${name}`);
+  registerBackends(`${REPO_ROOT}node_modules/@tensorflow/tfjs-backend-wasm/dist/`);
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend did not start`);
+  await tf.ready();
+  return tf.getBackend();
+}
+
+/** Loads a data set from the files the site serves (`public/data/`). */
+export function loadLocalDataset(id: DatasetId): Promise<Dataset> {
+  return loadDataset(id, (file) => readFile(`${REPO_ROOT}public/data/${file}`, 'utf8'));
+}

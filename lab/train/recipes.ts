@@ -1,0 +1,86 @@
+import type { DatasetId } from '../data/datasets';
+import type { TrainingPlan } from './run';
+
+/**
+ * One row of the course's reference table: a model trained on a data set with a fixed plan,
+ * the loss it must reach, and where that target comes from. `npm run lab -- reference` trains
+ * every recipe; pages show the resulting checkpoints before a reader trains their own.
+ */
+export interface Recipe {
+  /** Stable id, also the checkpoint's file name: `names-gpt`. */
+  id: string;
+  dataset: DatasetId;
+  plan: TrainingPlan;
+  /** The dev loss to reach, when a reference sets one. */
+  target?: number;
+  /** Where the target or the configuration comes from. */
+  source: string;
+}
+
+/** makemore's optimizer settings for names (AdamW, betas 0.9/0.99, weight decay 0.01), batch 32. */
+const NAMES_TRAINING = { batchSize: 32, steps: 8000, learningRate: 2e-3, minLearningRate: 1e-4, warmupSteps: 100, weightDecay: 0.01, beta2: 0.99, evalEvery: 500, seed: 3407 } as const;
+
+/** Every model of the ladder on names at about 0.2M parameters and the same token budget. */
+const NAMES_RECIPES: Recipe[] = [
+  {
+    id: 'names-mlp',
+    dataset: 'names',
+    plan: { ...NAMES_TRAINING, model: { kind: 'mlp', config: { blockSize: 8, embedDim: 32, hiddenDim: 640, norm: 'layer', seed: 3407 } } },
+    target: 2.17,
+    source: "makemore's MLP lecture: dev 2.17 (block 3, 200 hidden units)",
+  },
+  {
+    id: 'names-rnn',
+    dataset: 'names',
+    plan: { ...NAMES_TRAINING, model: { kind: 'rnn', config: { blockSize: 16, embedDim: 64, hiddenDim: 400, seed: 3407 } } },
+    source: 'same parameters and tokens as the GPT',
+  },
+  {
+    id: 'names-lstm',
+    dataset: 'names',
+    plan: { ...NAMES_TRAINING, model: { kind: 'lstm', config: { blockSize: 16, embedDim: 64, hiddenDim: 200, seed: 3407 } } },
+    source: 'same parameters and tokens as the GPT',
+  },
+  {
+    id: 'names-gru',
+    dataset: 'names',
+    plan: { ...NAMES_TRAINING, model: { kind: 'gru', config: { blockSize: 16, embedDim: 64, hiddenDim: 230, seed: 3407 } } },
+    source: 'same parameters and tokens as the GPT',
+  },
+  {
+    id: 'names-gpt',
+    dataset: 'names',
+    plan: { ...NAMES_TRAINING, model: { kind: 'gpt', config: { blockSize: 16, nLayer: 4, nHead: 4, nEmbd: 64, dropout: 0, bias: false, tieWeights: false, seed: 3407 } } },
+    target: 1.95,
+    source: "makemore's Transformer (4 layers, 4 heads, 64 dims) reaches about 1.92",
+  },
+];
+
+/** nanoGPT's shakespeare_char config scaled for a CPU (its README): 2,000 iterations, lr 1e-3 to 1e-4. */
+const SHAKESPEARE_TRAINING = { batchSize: 12, steps: 2000, learningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta2: 0.99, clipNorm: 1, evalEvery: 250, seed: 1337 } as const;
+
+const SHAKESPEARE_RECIPES: Recipe[] = [
+  {
+    id: 'tinyshakespeare-gpt',
+    dataset: 'tinyshakespeare',
+    plan: { ...SHAKESPEARE_TRAINING, model: { kind: 'gpt', config: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false, tieWeights: false, seed: 1337 } } },
+    target: 1.9,
+    source: "nanoGPT's CPU config (4 layers, 4 heads, 128 dims, block 64, batch 12): val 1.88",
+  },
+  {
+    id: 'tinyshakespeare-lstm',
+    dataset: 'tinyshakespeare',
+    plan: { ...SHAKESPEARE_TRAINING, model: { kind: 'lstm', config: { blockSize: 64, embedDim: 128, hiddenDim: 384, seed: 1337 } } },
+    source: 'same parameters and tokens as the GPT',
+  },
+];
+
+/** The reference table, row by row. */
+export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...SHAKESPEARE_RECIPES];
+
+/** The recipe called `id`. */
+export function recipe(id: string): Recipe {
+  const found = RECIPES.find((r) => r.id === id);
+  if (!found) throw new Error(`no recipe called ${id}; there are ${RECIPES.map((r) => r.id).join(', ')}`);
+  return found;
+}

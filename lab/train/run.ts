@@ -1,0 +1,103 @@
+import type { Dataset, SplitName } from '../data/datasets';
+import type { LanguageModel } from '../models/model';
+import { blockSizeOf, createModel, type ModelSpec } from '../models/registry';
+import { type BatchSource, sequenceBatches, sequencePass } from './batches';
+import { evaluateLoss } from './evaluate';
+import { AdamW, type Schedule, warmupCosine } from './optim';
+import { type TrainerCallbacks, Trainer, type TrainSummary } from './trainer';
+
+/**
+ * Everything that defines a training run of a sequence model, as plain data: what a recipe,
+ * a URL or the command line holds. The same plan gives the same losses on the same backend.
+ */
+export interface TrainingPlan {
+  model: ModelSpec;
+  /** Optimizer steps. */
+  steps: number;
+  /** Sequences per batch. */
+  batchSize: number;
+  /** Tokens per sequence; by default {@link sequenceLength}'s. */
+  sequenceLength?: number;
+  /** Peak learning rate of AdamW. */
+  learningRate: number;
+  /** With it, nanoGPT's schedule: linear warm-up, then cosine decay to this at the last step. */
+  minLearningRate?: number;
+  /** Steps of warm-up (with `minLearningRate`). */
+  warmupSteps?: number;
+  /** AdamW's decoupled weight decay (nanoGPT: 0.1). */
+  weightDecay: number;
+  /** AdamW's beta2 (nanoGPT's char models: 0.99). */
+  beta2: number;
+  /** Global gradient-norm clip; off when undefined. */
+  clipNorm?: number;
+  /** Evaluate every this many steps (and after the last). */
+  evalEvery: number;
+  /** Seed of the initial weights and the batches. */
+  seed: number;
+}
+
+/** Sequences per evaluation batch: larger is faster, and evaluation needs no gradients. */
+const EVAL_BATCH = 64;
+/** Batches of the training split that estimate the train loss at each evaluation. */
+const TRAIN_ESTIMATE_BATCHES = 8;
+
+/**
+ * Tokens per training and evaluation sequence: a whole example of a line data set (the longest
+ * plus its boundary, as makemore sets its block size), or the model's block of running text.
+ */
+export function sequenceLength(dataset: Dataset, spec: ModelSpec): number {
+  const { train, dev, test } = dataset.splits;
+  if (!train.wrapped) return blockSizeOf(spec);
+  return 1 + Math.max(...[train, dev, test].flatMap((s) => s.sequences.map((q) => q.length)));
+}
+
+/** The learning rate per step of a plan, when it has a schedule. */
+export function scheduleOf(plan: TrainingPlan): Schedule | undefined {
+  if (plan.minLearningRate === undefined) return undefined;
+  return warmupCosine({ maxLearningRate: plan.learningRate, minLearningRate: plan.minLearningRate, warmupSteps: plan.warmupSteps ?? 0, decaySteps: plan.steps });
+}
+
+/**
+ * Loss of a model on a whole split (every example, or non-overlapping windows of running text),
+ * or on its first `maxBatches` evaluation batches.
+ */
+export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity): Promise<number> {
+  const pass = sequencePass(dataset.splits[split], length, EVAL_BATCH);
+  return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches));
+}
+
+/** A run in progress: its model (live while it trains), its trainer (pause, resume, stop) and its end. */
+export interface TrainingRun {
+  model: LanguageModel;
+  trainer: Trainer;
+  /** Resolves when the run ends; the model stays alive, the caller disposes it. */
+  done: Promise<TrainSummary>;
+}
+
+/**
+ * Builds the plan's model and trains it on a data set: AdamW, the plan's schedule and clipping,
+ * random batches of the training split, and at every evaluation the full dev loss and a train
+ * estimate. The same function runs in the worker, a page and the command line.
+ */
+export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: TrainerCallbacks = {}): TrainingRun {
+  const model = createModel(plan.model, dataset.tokenizer.vocabSize);
+  const length = plan.sequenceLength ?? sequenceLength(dataset, plan.model);
+  const batches: BatchSource = sequenceBatches(dataset.splits.train, length, plan.batchSize, plan.seed);
+  const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay });
+  const trainer = new Trainer({
+    model,
+    optimizer,
+    batches,
+    steps: plan.steps,
+    evalEvery: plan.evalEvery,
+    schedule: scheduleOf(plan),
+    clipNorm: plan.clipNorm,
+    evaluate: async () => ({ train: await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES), dev: await splitLoss(model, dataset, 'dev', length) }),
+    callbacks,
+  });
+  const done = trainer.run().finally(() => {
+    optimizer.dispose();
+    batches.dispose();
+  });
+  return { model, trainer, done };
+}
