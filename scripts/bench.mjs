@@ -35,7 +35,7 @@ async function trainOn(browser, backend) {
   await page.goto(`${origin}/en/ngram/?train.backend=${backend}&train.steps=${steps}`);
   const trainer = page.locator('lm-bigram-trainer');
   const started = Date.now();
-  await trainer.getByRole('button', { name: 'Train' }).click();
+  await trainer.getByRole('button', { name: 'Train' }).click({ timeout: limitMs });
   // A backend emulated in software (WebGPU on SwiftShader) may crawl: give each a time limit and
   // report how far it got.
   const finished = await page
@@ -61,19 +61,26 @@ async function trainOn(browser, backend) {
 }
 
 await waitForServer();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
-});
+const launch = () =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
+  });
 const results = [];
 for (const backend of ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']) {
-  const r = await trainOn(browser, backend);
+  // A fresh browser per backend: a software GPU still busy with the last backend's work would slow the next.
+  const browser = await launch();
+  const r = await trainOn(browser, backend).catch((err) => ({ requested: backend, error: String(err.message ?? err).split('\n')[0] }));
+  await browser.close();
   results.push(r);
+  if (r.error) {
+    console.log(`${backend.padEnd(7)} failed: ${r.error}`);
+    continue;
+  }
   const fell = r.backend !== r.requested && r.requested !== 'auto' ? ` (fell back to ${r.backend})` : '';
   const end = r.finished ? `${steps} steps in ${r.wallMs} ms` : `stopped after ${r.wallMs} ms at "${r.status}"`;
   console.log(`${backend.padEnd(7)} on ${r.backend}${fell}: within 0.01 at step ${r.reachedStep ?? '-'} after ${r.reachedMs ?? '-'} ms; dev ${r.lastDev.toFixed(4)} vs count ${r.referenceDev.toFixed(4)}; ${end}`);
 }
-await browser.close();
 stopServer();
 const picked = results.find((r) => r.requested === 'auto');
 console.log(JSON.stringify({ bench: 'neural-bigram-names', steps, picked: picked?.backend, probe: picked?.probe, results: results.map(({ probe, ...r }) => r) }));

@@ -9,8 +9,9 @@ import { NGramModel } from '../models/ngram';
 import { sample } from '../sample';
 import { windowBatches } from '../train/batches';
 import { evaluateLoss } from '../train/evaluate';
-import { Trainer } from '../train/trainer';
-import type { LossPoint, NGramJob, NGramResult, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
+import { startTraining } from '../train/run';
+import { type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
+import type { LossPoint, NGramJob, NGramResult, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /** A job's model, kept for `sample` requests, with the data set it was made from. */
 interface CurrentModel {
@@ -58,7 +59,15 @@ export class LabHost {
           return await this.#init(request.baseUrl, request.backend ?? 'auto');
         case 'start':
           this.#trainer?.stop();
-          return request.job.kind === 'ngram' ? await this.#runNGram(request.jobId, request.job) : await this.#runTraining(request.jobId, request.job);
+          switch (request.job.kind) {
+            case 'ngram':
+              return await this.#runNGram(request.jobId, request.job);
+            case 'train':
+              return await this.#runBigram(request.jobId, request.job);
+            case 'plan':
+              return await this.#runPlan(request.jobId, request.job);
+          }
+          return;
         case 'pause':
           return this.#trainer?.pause();
         case 'resume':
@@ -119,7 +128,7 @@ export class LabHost {
     this.#env.post({ type: 'state', jobId, state: 'done' });
   }
 
-  async #runTraining(jobId: number, job: TrainJob): Promise<void> {
+  async #runBigram(jobId: number, job: TrainJob): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
     const dataset = await this.#dataset(job.dataset);
     const reference = job.reference ?? { order: 2, smoothing: 1 };
@@ -139,6 +148,51 @@ export class LabHost {
       dev: windowBatches(contextWindows(dataset.splits.dev, model.blockSize), 0, 0),
     };
     const optimizer = job.optimizer === 'sgd' ? tf.train.sgd(job.learningRate) : tf.train.adam(job.learningRate);
+    const progress = this.#progressCallbacks(jobId);
+    const trainer = new Trainer({
+      model,
+      optimizer,
+      batches: sources.batches,
+      steps: job.steps,
+      evalEvery: job.evalEvery,
+      evaluate: async () => ({ train: await evaluateLoss(model, sources.train), dev: await evaluateLoss(model, sources.dev) }),
+      callbacks: progress,
+    });
+    try {
+      await this.#drive(jobId, trainer, trainer.run(), progress);
+    } finally {
+      optimizer.dispose();
+      Object.values(sources).forEach((s) => s.dispose());
+    }
+  }
+
+  async #runPlan(jobId: number, job: PlanJob): Promise<void> {
+    this.#env.post({ type: 'state', jobId, state: 'loading' });
+    const dataset = await this.#dataset(job.dataset);
+    const progress = this.#progressCallbacks(jobId);
+    const run = startTraining(dataset, job.plan, progress);
+    this.#replaceCurrent({ jobId, model: run.model, dataset });
+    await this.#drive(jobId, run.trainer, run.done, progress);
+  }
+
+  /** Posts a run's state while it goes, and its end. */
+  async #drive(jobId: number, trainer: Trainer, done: Promise<TrainSummary>, progress: { flush(): void }): Promise<void> {
+    this.#trainer = trainer;
+    this.#env.post({ type: 'state', jobId, state: 'running' });
+    try {
+      const summary = await done;
+      progress.flush();
+      this.#env.post({ type: 'state', jobId, state: summary.stopped ? 'stopped' : 'done' });
+    } finally {
+      if (this.#trainer === trainer) this.#trainer = undefined;
+    }
+  }
+
+  /**
+   * Trainer callbacks that post progress: the batch loss of every step and each evaluation,
+   * batched into one message at most every {@link PROGRESS_INTERVAL_MS}, and only new points.
+   */
+  #progressCallbacks(jobId: number): TrainerCallbacks & { flush(): void } {
     let pending: LossPoint[] = [];
     let lastPost = 0;
     let lastStep = 0;
@@ -148,36 +202,18 @@ export class LabHost {
       pending = [];
       lastPost = performance.now();
     };
-    const trainer = new Trainer({
-      model,
-      optimizer,
-      batches: sources.batches,
-      steps: job.steps,
-      evalEvery: job.evalEvery,
-      evaluate: async () => ({ train: await evaluateLoss(model, sources.train), dev: await evaluateLoss(model, sources.dev) }),
-      callbacks: {
-        onStep: (step, loss) => {
-          lastStep = step;
-          pending.push({ step, series: 'batch', loss });
-          if (performance.now() - lastPost > PROGRESS_INTERVAL_MS) flush();
-        },
-        onEval: (step, losses) => {
-          for (const [series, loss] of Object.entries(losses)) pending.push({ step, series: series as LossPoint['series'], loss });
-          flush();
-        },
+    return {
+      flush: () => pending.length > 0 && flush(),
+      onStep: (step, loss) => {
+        lastStep = step;
+        pending.push({ step, series: 'batch', loss });
+        if (performance.now() - lastPost > PROGRESS_INTERVAL_MS) flush();
       },
-    });
-    this.#trainer = trainer;
-    this.#env.post({ type: 'state', jobId, state: 'running' });
-    try {
-      const summary = await trainer.run();
-      if (pending.length > 0) flush();
-      this.#env.post({ type: 'state', jobId, state: summary.stopped ? 'stopped' : 'done' });
-    } finally {
-      if (this.#trainer === trainer) this.#trainer = undefined;
-      optimizer.dispose();
-      Object.values(sources).forEach((s) => s.dispose());
-    }
+      onEval: (step, losses) => {
+        for (const [series, loss] of Object.entries(losses)) pending.push({ step, series: series as LossPoint['series'], loss });
+        flush();
+      },
+    };
   }
 
   #sample(request: Extract<WorkerRequest, { type: 'sample' }>): void {

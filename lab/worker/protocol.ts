@@ -1,5 +1,6 @@
 import type { BackendName, ProbeResult } from '../backend/probe';
 import type { DatasetId, SplitName } from '../data/datasets';
+import type { TrainingPlan } from '../train/run';
 
 /**
  * The typed messages between a widget and its lab worker: one file, both directions.
@@ -40,8 +41,15 @@ export interface TrainJob {
   reference?: { order: number; smoothing: number };
 }
 
+/** Train any model of the ladder (MLP, RNN, LSTM, GRU, GPT) with a full training plan. */
+export interface PlanJob {
+  kind: 'plan';
+  dataset: DatasetId;
+  plan: TrainingPlan;
+}
+
 /** What a worker can be asked to run. */
-export type Job = NGramJob | TrainJob;
+export type Job = NGramJob | TrainJob | PlanJob;
 
 /** Messages a widget sends to its worker. */
 export type WorkerRequest =

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, planFromOptions } from '../../../lab/cli/options';
+import { referenceMarkdown } from '../../../lab/cli/referenceTable';
+import { recipe } from '../../../lab/train/recipes';
+
+describe('command-line options', () => {
+  it('starts from a recipe and lets options override it', () => {
+    const { dataset, plan } = planFromOptions({ recipe: 'names-gpt', steps: '10', lr: '3e-4', config: 'nLayer=2,bias=true' });
+    expect(dataset).toBe('names');
+    expect(plan.steps).toBe(10);
+    expect(plan.learningRate).toBe(3e-4);
+    expect(plan.model).toMatchObject({ kind: 'gpt', config: { nLayer: 2, bias: true, nEmbd: 64 } });
+    expect(plan.batchSize).toBe(recipe('names-gpt').plan.batchSize);
+  });
+
+  it('finds a recipe for a model and a data set, and sets the seed of weights and batches together', () => {
+    const { dataset, plan } = planFromOptions({ model: 'lstm', data: 'names', seed: '5' });
+    expect(dataset).toBe('names');
+    expect(plan.model.kind).toBe('lstm');
+    expect(plan.seed).toBe(5);
+    expect((plan.model.config as { seed: number }).seed).toBe(5);
+  });
+
+  it('rejects what it cannot use, saying which option is wrong', () => {
+    expect(() => planFromOptions({ model: 'transformer', data: 'names' })).toThrow(/--model/);
+    expect(() => planFromOptions({ model: 'gpt', data: 'wiki' })).toThrow(/--data/);
+    expect(() => planFromOptions({ recipe: 'names-gpt', steps: 'many' })).toThrow(/--steps must be a number/);
+    expect(() => planFromOptions({ recipe: 'names-gpt', steps: '0' })).toThrow(/positive integer/);
+    expect(() => planFromOptions({ recipe: 'nope' })).toThrow(/no recipe called nope/);
+    expect(() => parseConfig('nLayer')).toThrow(/key=value/);
+  });
+
+  it('parses config values into numbers, booleans and strings', () => {
+    expect(parseConfig('a=1,b=false,c=layer')).toEqual({ a: 1, b: false, c: 'layer' });
+  });
+});
+
+describe('reference table', () => {
+  it('marks a row that misses its target, and says when it is a dry run', () => {
+    const machine = { cpu: 'test cpu', cores: 2, node: 'v20', backend: 'wasm', scale: 0.1, date: '2026-11-26' };
+    const row = { id: 'names-gpt', dataset: 'names', model: 'GPT', params: 1000, steps: 10, tokens: 5120, seconds: 3, train: 2.1, dev: 2.2, test: 2.21, source: 's' };
+    const md = referenceMarkdown([{ ...row, target: 1.95 }, { ...row, id: 'x', dev: 1.9, target: 1.95 }], machine);
+    expect(md).toContain('| **no** |');
+    expect(md).toContain('| yes |');
+    expect(md).toContain('dry run at 0.1');
+  });
+});
