@@ -43,7 +43,7 @@ async function trainOn(browser, backend) {
     .then(() => true, () => false);
   const wallMs = Date.now() - started;
   const read = (name) => trainer.getAttribute(`data-${name}`);
-  const probe = await trainer.locator('[data-part="probe"] li').allInnerTexts();
+  const probe = await trainer.locator('[data-part="probe"] li').allTextContents();
   const result = {
     requested: backend,
     backend: await read('backend'),
