@@ -1,0 +1,123 @@
+import * as tf from '@tensorflow/tfjs';
+import { embed, layerNorm, linear, Params } from './layers';
+import { crossEntropy } from './loss';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+
+/** Configuration of an {@link MLP}. */
+export interface MlpConfig {
+  /** Number of distinct tokens (V). */
+  vocabSize: number;
+  /** Past tokens the model looks at, its context length (Bengio's n - 1; makemore's lecture: 3). */
+  blockSize: number;
+  /** Size of each token's embedding vector (C). */
+  embedDim: number;
+  /** Units of the tanh hidden layer (H). */
+  hiddenDim: number;
+  /** `layer`: LayerNorm on the hidden layer's pre-activation, before the tanh; `none`: plain Bengio. */
+  norm: 'none' | 'layer';
+  /** Seed of the initial weights. */
+  seed: number;
+}
+
+/**
+ * Defaults besides the vocabulary size: the MLP of makemore's second lecture (3-character
+ * context, 10-dimensional embeddings, 200 hidden units: 11,907 parameters on names), for which
+ * the lecture reports a dev NLL of about 2.17 (docs/DATA.md).
+ */
+export const MLP_DEFAULTS: Omit<MlpConfig, 'vocabSize'> = {
+  blockSize: 3, // characters of context
+  embedDim: 10, // the lecture's embedding size
+  hiddenDim: 200, // the lecture's hidden layer
+  norm: 'none', // Bengio et al. have no normalization
+  seed: 2147483647, // makemore's generator seed
+};
+
+/**
+ * Bengio et al. (2003)'s neural language model, as makemore's MLP: for every position t it
+ * concatenates the embeddings of tokens t - blockSize + 1 .. t (oldest first), passes them through
+ * a tanh hidden layer and an output layer, and so predicts token t + 1 at every position.
+ * Positions before the start of `idx` read a special blank token, id `vocabSize`, which has its
+ * own learned row in the embedding table (V + 1 rows). Any T works: a sequence longer than
+ * blockSize (a whole name, as makemore feeds it) slides the window along.
+ *
+ * Parameters (PyTorch's default initialization): `embedding` (V + 1, C) ~ N(0, 1);
+ * `hidden.w` (blockSize * C, H) and `hidden.b` (H) ~ U(±1/√(blockSize * C)); with LayerNorm
+ * `norm.gain` (H) = 1 and `norm.bias` (H) = 0; `out.w` (H, V) and `out.b` (V) ~ U(±1/√H).
+ *
+ * Intermediates, with `record`:
+ * - `mlp.embedding` (V + 1, C): the embedding table, blank row last.
+ * - `mlp.context` (B, T, blockSize * C): the concatenated context embeddings, oldest token first.
+ * - `mlp.preact` (B, T, H): what enters the tanh (after the LayerNorm when `norm` is `layer`).
+ * - `mlp.hidden` (B, T, H): the tanh activations.
+ */
+export class MLP implements LanguageModel {
+  readonly name = 'mlp';
+  readonly vocabSize: number;
+  readonly blockSize: number;
+  /** The full configuration, defaults filled in. */
+  readonly config: MlpConfig;
+  /** The weights, under the names listed above. */
+  readonly params: Params;
+
+  constructor(config: Pick<MlpConfig, 'vocabSize'> & Partial<MlpConfig>) {
+    this.config = { ...MLP_DEFAULTS, ...config };
+    const { vocabSize, blockSize, embedDim, hiddenDim, norm, seed } = this.config;
+    if (!Number.isInteger(blockSize) || blockSize < 1) throw new Error('blockSize must be an integer >= 1');
+    this.vocabSize = vocabSize;
+    this.blockSize = blockSize;
+    this.params = new Params(seed);
+    const fanIn = blockSize * embedDim;
+    this.params.normal('embedding', [vocabSize + 1, embedDim], 1);
+    this.params.uniform('hidden.w', [fanIn, hiddenDim], 1 / Math.sqrt(fanIn));
+    this.params.uniform('hidden.b', [hiddenDim], 1 / Math.sqrt(fanIn));
+    if (norm === 'layer') {
+      this.params.fill('norm.gain', [hiddenDim], 1);
+      this.params.fill('norm.bias', [hiddenDim], 0);
+    }
+    this.params.uniform('out.w', [hiddenDim, vocabSize], 1 / Math.sqrt(hiddenDim));
+    this.params.uniform('out.b', [vocabSize], 1 / Math.sqrt(hiddenDim));
+  }
+
+  /** @inheritDoc */
+  forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
+    return tidyResult(() => {
+      const p = (name: string) => this.params.get(name);
+      const [batch, time] = idx.shape;
+      const table = p('embedding') as tf.Tensor2D; // (V + 1, C)
+      const embedDim = table.shape[1];
+      // Prepend blockSize - 1 blanks, embed once, then the k-th slice of width T holds, at
+      // every position t, the token k - blockSize + 1 steps back (k = blockSize - 1: token t itself).
+      const padded = tf.pad(idx, [[0, 0], [this.blockSize - 1, 0]], this.vocabSize); // (B, blockSize - 1 + T)
+      const emb = embed(table, padded); // (B, blockSize - 1 + T, C)
+      const shifted = Array.from({ length: this.blockSize }, (_, k) => emb.slice([0, k, 0], [batch, time, embedDim])); // blockSize x (B, T, C)
+      const context = tf.concat(shifted, 2) as tf.Tensor3D; // (B, T, blockSize * C)
+      const linearOut = linear(context, p('hidden.w') as tf.Tensor2D, p('hidden.b') as tf.Tensor1D); // (B, T, H)
+      const preact = this.config.norm === 'layer'
+        ? layerNorm(linearOut, p('norm.gain') as tf.Tensor1D, p('norm.bias') as tf.Tensor1D) // (B, T, H)
+        : linearOut; // (B, T, H)
+      const hidden = preact.tanh(); // (B, T, H)
+      const logits = linear(hidden, p('out.w') as tf.Tensor2D, p('out.b') as tf.Tensor1D); // (B, T, V)
+      const result: ForwardResult = { logits };
+      if (targets) result.loss = crossEntropy(logits, targets);
+      if (options.record) {
+        result.intermediates = {
+          'mlp.embedding': table.clone(), // a clone: tidy must not return the variable itself
+          'mlp.context': context,
+          'mlp.preact': preact,
+          'mlp.hidden': hidden,
+        };
+      }
+      return result;
+    });
+  }
+
+  /** @inheritDoc */
+  trainableVariables(): tf.Variable[] {
+    return this.params.list();
+  }
+
+  /** @inheritDoc */
+  dispose(): void {
+    this.params.dispose();
+  }
+}
