@@ -168,6 +168,16 @@ export async function referenceCommand(values: OptionValues): Promise<object> {
     const row = await countBigramRow(id);
     rows.set(row.id, row);
   }
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend: tf.getBackend(), scale, date: new Date().toISOString().slice(0, 10) };
+  const ordered = () => [...rows.values()].sort((a, b) => order(a) - order(b));
+  // Written after every row, so that a long run stopped half-way keeps what it measured.
+  const save = async () => {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(jsonPath, `${JSON.stringify({ machine, rows: ordered() }, null, 1)}\n`);
+    await mkdir(dirname(tablePath), { recursive: true });
+    await writeFile(tablePath, referenceMarkdown(ordered(), machine));
+  };
+  await save();
   for (const r of chosen) {
     const plan: TrainingPlan = { ...r.plan, steps: Math.max(1, Math.round(r.plan.steps * scale)), evalEvery: Math.max(1, Math.round(r.plan.evalEvery * scale)) };
     console.error(`\n== ${r.id}`);
@@ -186,15 +196,10 @@ export async function referenceCommand(values: OptionValues): Promise<object> {
       target: r.target,
       source: r.source,
     });
+    await save();
   }
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend: tf.getBackend(), scale, date: new Date().toISOString().slice(0, 10) };
-  const ordered = [...rows.values()].sort((a, b) => order(a) - order(b));
-  await mkdir(outDir, { recursive: true });
-  await writeFile(jsonPath, `${JSON.stringify({ machine, rows: ordered }, null, 1)}\n`);
-  await mkdir(dirname(tablePath), { recursive: true });
-  await writeFile(tablePath, referenceMarkdown(ordered, machine));
-  console.error(referenceMarkdown(ordered, machine));
-  return { machine, rows: ordered };
+  console.error(referenceMarkdown(ordered(), machine));
+  return { machine, rows: ordered() };
 }
 
 /** Rows in ladder order: names before Shakespeare, count bigram first, then the recipes' order. */
