@@ -1,0 +1,127 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** The callback type of tf.customGrad (tfjs does not export it). */
+type GradientFunc = Parameters<typeof tf.customGrad>[0];
+
+/** Options of {@link causalSelfAttention}. */
+export interface AttentionOptions {
+  /** Applied to the attention weights, e.g. dropout while training; the identity when absent. */
+  dropWeights?: (weights: tf.Tensor) => tf.Tensor;
+  /** True to return the scores, masked scores and weights for the views. */
+  record?: boolean;
+}
+
+/** What {@link causalSelfAttention} returns. */
+export interface AttentionResult {
+  /** (T, B, C) every head's weighted sum of values, heads side by side (before the output projection). */
+  out: tf.Tensor3D;
+  /** (B, H, T, T) q·k / sqrt(hs), with `record`. */
+  scores?: tf.Tensor4D;
+  /** (B, H, T, T) the scores with the future set to -Infinity, with `record`. */
+  masked?: tf.Tensor4D;
+  /** (B, H, T, T) softmax of the masked scores, with `record`. */
+  weights?: tf.Tensor4D;
+}
+
+/**
+ * Multi-head causal self-attention: every position mixes the values of itself and of the
+ * positions before it, weighted by softmax(q·k / sqrt(hs)) over those positions, in every head
+ * at once (one batched matmul over B*H).
+ *
+ * Inputs and output are time-major, (T, B, C), as PyTorch's nn.MultiheadAttention takes them by
+ * default: see {@link attentionByConv} for why. On the wasm backend, where tfjs's batched
+ * matmul is a plain scalar loop, the same maths runs through {@link attentionByConv}, unless
+ * intermediates are recorded.
+ * @param q (T, B, C) queries, heads side by side: channel h * hs + d is channel d of head h.
+ * @param k (T, B, C) keys.
+ * @param v (T, B, C) values.
+ * @param nHead number of heads H; each has hs = C / H channels.
+ * @param mask (T, T) additive causal mask: 0 where query i may look at key j (j <= i), -Infinity above.
+ * @returns `out` (T, B, C): each head's weighted sum of values, heads side by side.
+ */
+export function causalSelfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, nHead: number, mask: tf.Tensor2D, options: AttentionOptions = {}): AttentionResult {
+  if (!options.record && tf.getBackend() === 'wasm') return { out: attentionByConv(q, k, v, nHead, mask, options.dropWeights) };
+  const [time, batch, channels] = q.shape;
+  const headSize = channels / nHead;
+  const heads = (x: tf.Tensor3D) => x.reshape([time, batch, nHead, headSize]).transpose([1, 2, 0, 3]).reshape([batch * nHead, time, headSize]) as tf.Tensor3D; // (B*H, T, hs)
+  const scores = tf.matMul(heads(q), heads(k), false, true).mul(1 / Math.sqrt(headSize)) as tf.Tensor3D; // (B*H, T, T)
+  const masked = scores.add(mask); // (B*H, T, T)
+  const weights = tf.softmax(masked); // (B*H, T, T)
+  const dropped = options.dropWeights ? options.dropWeights(weights) : weights; // (B*H, T, T)
+  const y = tf.matMul(dropped, heads(v)); // (B*H, T, hs)
+  const out = y.reshape([batch, nHead, time, headSize]).transpose([2, 0, 1, 3]).reshape([time, batch, channels]) as tf.Tensor3D; // (T, B, C)
+  if (!options.record) return { out };
+  const perHead: [number, number, number, number] = [batch, nHead, time, time];
+  return { out, scores: scores.reshape(perHead) as tf.Tensor4D, masked: masked.reshape(perHead) as tf.Tensor4D, weights: weights.reshape(perHead) as tf.Tensor4D }; // (B, H, T, T) each
+}
+
+/**
+ * The same attention as {@link causalSelfAttention}, with each batched matmul run as a
+ * depthwise convolution, and a hand-written backward pass.
+ *
+ * Why: on tfjs's wasm backend only an untransposed 2-D matmul reaches XNNPACK's fast kernels;
+ * a batched matmul, and any matmul with a transpose flag (which is how tfjs differentiates
+ * matMul), runs a scalar triple loop about 15 times slower. A depthwise convolution whose filter
+ * spans the whole reduced axis computes a batched matmul with the batch in the channels (see
+ * {@link channelMatMul}), and XNNPACK runs it fast. tfjs has no wasm kernels for the
+ * convolution's own gradients, hence the custom gradient, made of the same convolutions.
+ *
+ * The convolution wants the batch of heads N = B*H as the last or middle axis. Time-major
+ * inputs already are (T, N, hs), so values go in, and the output comes out, with no transpose.
+ * @param q (T, B, C).
+ * @param k (T, B, C).
+ * @param v (T, B, C).
+ * @param nHead number of heads H.
+ * @param mask (T, T) additive causal mask.
+ * @param dropWeights dropout of the attention weights; it must multiply by a mask, which is
+ *   drawn once (applied to ones) so that the backward pass can reuse it.
+ * @returns (T, B, C).
+ */
+export function attentionByConv(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, nHead: number, mask: tf.Tensor2D, dropWeights?: (weights: tf.Tensor) => tf.Tensor): tf.Tensor3D {
+  const [time, batch, channels] = q.shape;
+  const headSize = channels / nHead;
+  const n = batch * nHead;
+  const scale = 1 / Math.sqrt(headSize);
+  const keep = dropWeights ? (dropWeights(tf.ones([time, n, time])) as tf.Tensor3D) : undefined; // (T, N, T)
+  const causal = mask.reshape([time, 1, time]); // (T, 1, T)
+  const attend = tf.customGrad(((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, save: tf.GradSaveFunc) => {
+    // q, k, v: (T, N, hs); below i indexes queries, j keys, d channels of a head.
+    const scores = channelMatMul(q.transpose([0, 2, 1]).mul(scale), k.transpose([2, 1, 0])); // (T, N, T) [i, n, j] = q_i · k_j / sqrt(hs)
+    const weights = tf.softmax(scores.add(causal)) as tf.Tensor3D; // (T, N, T)
+    const dropped = keep ? weights.mul(keep) : weights; // (T, N, T)
+    const y = channelMatMul(dropped.transpose([0, 2, 1]), v as tf.Tensor3D); // (T, N, hs) [i, n, d] = sum_j w_ij v_jd
+    save(keep ? [q, k, v, weights, keep] : [q, k, v, weights]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [q, k, v, weights, kept] = saved as tf.Tensor3D[];
+        const dropped = kept ? weights!.mul(kept) : weights!; // (T, N, T)
+        const dDropped = channelMatMul(dy.transpose([0, 2, 1]), v!.transpose([2, 1, 0])); // (T, N, T) dy @ v^T
+        const dV = channelMatMul(dropped.transpose([2, 0, 1]), dy as tf.Tensor3D); // (T, N, hs) w^T @ dy
+        const dWeights = kept ? dDropped.mul(kept) : dDropped; // (T, N, T)
+        // Softmax backward: dS = w * (dW - sum_j(dW * w)).
+        const dScores = weights!.mul(dWeights.sub(dWeights.mul(weights!).sum(-1, true))).mul(scale) as tf.Tensor3D; // (T, N, T)
+        const dQ = channelMatMul(dScores.transpose([0, 2, 1]), k!); // (T, N, hs) dS @ k
+        const dK = channelMatMul(dScores.transpose([2, 0, 1]), q!); // (T, N, hs) dS^T @ q
+        return [dQ, dK, dV];
+      },
+    };
+  }) as GradientFunc);
+  const heads = (x: tf.Tensor3D) => x.reshape([time, n, headSize]); // (T, N, hs)
+  return attend(heads(q), heads(k), heads(v)).reshape([time, batch, channels]) as tf.Tensor3D; // (T, B, C)
+}
+
+/**
+ * A batched matmul with the batch in the channels, as one depthwise convolution:
+ * out[m, n, p] = sum_k input[m, k, n] * filter[k, n, p].
+ * @param input (M, K, N).
+ * @param filter (K, N, P).
+ * @returns (M, N, P).
+ */
+function channelMatMul(input: tf.Tensor, filter: tf.Tensor): tf.Tensor3D {
+  const [m, k, n] = input.shape as [number, number, number];
+  const p = filter.shape[2]!;
+  // An image of height M and width K with N channels; a 1 x K filter with P outputs per channel.
+  const out = tf.depthwiseConv2d(input.reshape([1, m, k, n]) as tf.Tensor4D, filter.reshape([1, k, n, p]) as tf.Tensor4D, 1, 'valid'); // (1, M, 1, N*P)
+  return out.reshape([m, n, p]); // (M, N, P)
+}

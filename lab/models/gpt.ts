@@ -1,0 +1,348 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../rng';
+import { causalSelfAttention } from './attention';
+import { dropout, Params } from './layers';
+import { crossEntropy } from './loss';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+
+/** The callback type of tf.customGrad (tfjs does not export it). */
+type GradientFunc = Parameters<typeof tf.customGrad>[0];
+
+/** Configuration of a {@link GPT}; the names are nanoGPT's (`GPTConfig`). */
+export interface GptConfig {
+  /** Number of distinct tokens. */
+  vocabSize: number;
+  /** Longest context the model reads (the number of position embeddings). */
+  blockSize: number;
+  /** Number of Transformer blocks. */
+  nLayer: number;
+  /** Attention heads per block; must divide `nEmbd`. */
+  nHead: number;
+  /** Width of the residual stream (C); each head gets `nEmbd / nHead` channels. */
+  nEmbd: number;
+  /** Dropout rate on the embeddings, the attention weights and every residual branch while training. */
+  dropout: number;
+  /** Biases in the linear layers and LayerNorms, as GPT-2 has; false is a little better and faster. */
+  bias: boolean;
+  /** Share the token embedding with the lm head (weight tying, as GPT-2 does). */
+  tieWeights: boolean;
+  /** Seed of the initial weights and of the dropout masks. */
+  seed: number;
+}
+
+/** Defaults besides the vocabulary size: nanoGPT's CPU-sized character model. */
+export const GPT_DEFAULTS: Omit<GptConfig, 'vocabSize'> = {
+  blockSize: 64,
+  nLayer: 4,
+  nHead: 4,
+  nEmbd: 128,
+  dropout: 0,
+  bias: false,
+  tieWeights: true,
+  seed: 1337,
+};
+
+/**
+ * nanoGPT's "on a MacBook" Shakespeare-char config (config/train_shakespeare_char.py with the
+ * README's CPU overrides: `--block_size=64 --n_layer=4 --n_head=4 --n_embd=128 --dropout=0.0`);
+ * nanoGPT's vocabulary there is Shakespeare's 65 characters.
+ */
+export const nanoGptShakespeareCpu: Omit<GptConfig, 'vocabSize'> = { ...GPT_DEFAULTS };
+
+/**
+ * A Transformer for names, the size of makemore's (`--type transformer`: 4 layers, 4 heads,
+ * 64 channels, block size 16, no dropout).
+ */
+export const gptNames: Omit<GptConfig, 'vocabSize'> = { ...GPT_DEFAULTS, blockSize: 16, nEmbd: 64 };
+
+/** Standard deviation of nanoGPT's initial weights. */
+const INIT_STD = 0.02;
+
+/**
+ * The GPT of nanoGPT's `model.py`, written from tfjs ops: token and position embeddings, `nLayer`
+ * pre-LayerNorm blocks (x = x + attn(ln1(x)); x = x + mlp(ln2(x))), a final LayerNorm and a
+ * linear head to next-token logits.
+ *
+ * Parameters (see {@link GPT.params}), in creation order: `wte` (V, C) token embedding, `wpe`
+ * (blockSize, C) position embedding; per block i: `block{i}.ln1.gain` (C), `block{i}.attn.qkv.w`
+ * (C, 3C), `block{i}.attn.proj.w` (C, C), `block{i}.ln2.gain` (C), `block{i}.mlp.fc.w` (C, 4C),
+ * `block{i}.mlp.proj.w` (4C, C); then `lnf.gain` (C) and, without weight tying, `lm_head` (C, V).
+ * With `bias`, each `.w` has a `.b` beside it and each `.gain` a `.bias`.
+ *
+ * Intermediates with `record` (B batch, T time, C channels, H heads):
+ * - `gpt.tok_emb` (B, T, C): token embeddings.
+ * - `gpt.pos_emb` (T, C): position embeddings.
+ * - `gpt.resid_norm.embed` (B, T): L2 norm of the residual stream entering block 0.
+ * - `block{i}.attn.scores` (B, H, T, T): q·k / sqrt(C / H), every head at once.
+ * - `block{i}.attn.masked` (B, H, T, T): the scores with the future (key after query) set to -Infinity.
+ * - `block{i}.attn.weights` (B, H, T, T): softmax of the masked scores; each row sums to 1.
+ * - `block{i}.resid_norm` (B, T): L2 norm of the residual stream leaving block i.
+ */
+export class GPT implements LanguageModel {
+  /** @inheritDoc */
+  readonly name = 'gpt';
+  /** The configuration, defaults filled in. */
+  readonly config: GptConfig;
+  /** Every weight, under the names listed in the class comment. */
+  readonly params: Params;
+  /** Seeds of the dropout masks, so that a seeded run is reproducible with dropout on. */
+  readonly #dropoutRng: Rng;
+  /** (T, T) additive causal masks (0 on and below the diagonal, -Infinity above), one per T. */
+  readonly #masks = new Map<number, tf.Tensor2D>();
+
+  constructor(config: Pick<GptConfig, 'vocabSize'> & Partial<GptConfig>) {
+    this.config = { ...GPT_DEFAULTS, ...config };
+    const { vocabSize, blockSize, nLayer, nHead, nEmbd, bias, tieWeights, seed } = this.config;
+    if (nEmbd % nHead !== 0) throw new Error(`nEmbd (${nEmbd}) must be a multiple of nHead (${nHead})`);
+    this.#dropoutRng = new Rng(seed ^ 0x5bd1e995);
+    const p = (this.params = new Params(seed));
+    // nanoGPT's init: N(0, 0.02) everywhere, biases 0, LayerNorm gains 1, and the projections
+    // that write into the residual stream scaled by 1/sqrt(2 * nLayer) (GPT-2 paper, section 2.3).
+    const residStd = INIT_STD / Math.sqrt(2 * nLayer);
+    const linearParams = (name: string, inputs: number, outputs: number, std: number) => {
+      p.normal(`${name}.w`, [inputs, outputs], std);
+      if (bias) p.fill(`${name}.b`, [outputs], 0);
+    };
+    const norm = (name: string) => {
+      p.fill(`${name}.gain`, [nEmbd], 1);
+      if (bias) p.fill(`${name}.bias`, [nEmbd], 0);
+    };
+    p.normal('wte', [vocabSize, nEmbd], INIT_STD);
+    p.normal('wpe', [blockSize, nEmbd], INIT_STD);
+    for (let i = 0; i < nLayer; i++) {
+      norm(`block${i}.ln1`);
+      linearParams(`block${i}.attn.qkv`, nEmbd, 3 * nEmbd, INIT_STD);
+      linearParams(`block${i}.attn.proj`, nEmbd, nEmbd, residStd);
+      norm(`block${i}.ln2`);
+      linearParams(`block${i}.mlp.fc`, nEmbd, 4 * nEmbd, INIT_STD);
+      linearParams(`block${i}.mlp.proj`, 4 * nEmbd, nEmbd, residStd);
+    }
+    norm('lnf');
+    if (!tieWeights) p.normal('lm_head', [nEmbd, vocabSize], INIT_STD);
+  }
+
+  /** @inheritDoc */
+  get vocabSize(): number {
+    return this.config.vocabSize;
+  }
+
+  /** @inheritDoc */
+  get blockSize(): number {
+    return this.config.blockSize;
+  }
+
+  /** @inheritDoc */
+  forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
+    const [batch, time] = idx.shape;
+    if (time > this.config.blockSize) throw new Error(`sequence of length ${time} is longer than the block size ${this.config.blockSize}`);
+    const mask = this.#causalMask(time); // (T, T)
+    return tidyResult(() => {
+      const { nLayer, nEmbd, vocabSize } = this.config;
+      const training = options.training ?? false;
+      const rec: Record<string, tf.Tensor> | undefined = options.record ? {} : undefined;
+      // The residual stream x is (T*B, C), time-major: row t * B + b is position t of sequence b.
+      // Every layer but attention treats rows alike, and attention is fastest this way round.
+      const tokEmb = embed(this.#w('wte'), idx.transpose().reshape([-1])); // (T*B, C)
+      const posEmb = this.#w('wpe').slice([0, 0], [time, -1]) as tf.Tensor2D; // (T, C)
+      const emb = tokEmb.reshape([time, batch, nEmbd]).add(posEmb.reshape([time, 1, nEmbd])); // (T, B, C)
+      let x = this.#dropout(emb.reshape([time * batch, nEmbd]), training) as tf.Tensor2D; // (T*B, C)
+      if (rec) Object.assign(rec, { 'gpt.tok_emb': batchMajor(tokEmb, time), 'gpt.pos_emb': posEmb, 'gpt.resid_norm.embed': residNorm(x, time) });
+      for (let i = 0; i < nLayer; i++) {
+        x = x.add(this.#attention(i, this.#norm(`block${i}.ln1`, x), time, mask, training, rec)); // (T*B, C)
+        x = x.add(this.#mlp(i, this.#norm(`block${i}.ln2`, x), training)); // (T*B, C)
+        if (rec) rec[`block${i}.resid_norm`] = residNorm(x, time);
+      }
+      x = this.#norm('lnf', x); // (T*B, C)
+      const head = this.config.tieWeights ? this.#w('wte').transpose<tf.Tensor2D>() : this.#w('lm_head'); // (C, V)
+      const logits = batchMajor(matMul(x, head), time) as tf.Tensor3D; // (B, T, V)
+      const result: ForwardResult = { logits };
+      if (targets) result.loss = crossEntropy(logits, targets);
+      if (rec) result.intermediates = rec;
+      return result;
+    });
+  }
+
+  /** @inheritDoc */
+  trainableVariables(): tf.Variable[] {
+    return this.params.list();
+  }
+
+  /** @inheritDoc */
+  dispose(): void {
+    this.params.dispose();
+    // The cached causal masks were kept out of every tidy, so only this frees them.
+    tf.dispose([...this.#masks.values()]);
+    this.#masks.clear();
+  }
+
+  /** Multi-head causal self-attention of block i (nanoGPT's `CausalSelfAttention`), on (T*B, C). */
+  #attention(i: number, x: tf.Tensor2D, time: number, mask: tf.Tensor2D, training: boolean, rec?: Record<string, tf.Tensor>): tf.Tensor2D {
+    const { nHead, nEmbd } = this.config;
+    const qkv = linear(x, this.#w(`block${i}.attn.qkv.w`), this.#b(`block${i}.attn.qkv.b`)); // (T*B, 3C)
+    const [q, k, v] = tf.split(qkv, 3, 1).map((t) => t.reshape([time, -1, nEmbd]) as tf.Tensor3D); // (T, B, C) each
+    const dropWeights = training && this.config.dropout > 0 ? (w: tf.Tensor) => this.#dropout(w, training) : undefined;
+    const attn = causalSelfAttention(q!, k!, v!, nHead, mask, { dropWeights, record: rec !== undefined }); // (T, B, C)
+    if (rec) Object.assign(rec, { [`block${i}.attn.scores`]: attn.scores, [`block${i}.attn.masked`]: attn.masked, [`block${i}.attn.weights`]: attn.weights });
+    const y = linear(attn.out.reshape([-1, nEmbd]) as tf.Tensor2D, this.#w(`block${i}.attn.proj.w`), this.#b(`block${i}.attn.proj.b`)); // (T*B, C)
+    return this.#dropout(y, training);
+  }
+
+  /** The feed-forward network of block i (nanoGPT's `MLP`): C -> 4C -> GELU -> C. */
+  #mlp(i: number, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const hidden = gelu(linear(x, this.#w(`block${i}.mlp.fc.w`), this.#b(`block${i}.mlp.fc.b`))); // (T*B, 4C)
+    return this.#dropout(linear(hidden, this.#w(`block${i}.mlp.proj.w`), this.#b(`block${i}.mlp.proj.b`)), training); // (T*B, C)
+  }
+
+  /** LayerNorm `name` over the channels. */
+  #norm(name: string, x: tf.Tensor2D): tf.Tensor2D {
+    return layerNorm(x, this.params.get(`${name}.gain`) as tf.Tensor1D, this.#b(`${name}.bias`)); // (T*B, C)
+  }
+
+  /** Dropout at the configured rate while training, with a fresh seed from the model's stream. */
+  #dropout<T extends tf.Tensor>(x: T, training: boolean): T {
+    const rate = this.config.dropout;
+    return training && rate > 0 ? (dropout(x, rate, true, this.#dropoutRng.fork()) as T) : x;
+  }
+
+  /** The weight matrix called `name`. */
+  #w(name: string): tf.Tensor2D {
+    return this.params.get(name) as tf.Tensor2D;
+  }
+
+  /** The bias called `name`, or undefined in a model without biases. */
+  #b(name: string): tf.Tensor1D | undefined {
+    return this.config.bias ? (this.params.get(name) as tf.Tensor1D) : undefined;
+  }
+
+  /** The (T, T) additive causal mask, made once per T and kept until {@link GPT.dispose}. */
+  #causalMask(time: number): tf.Tensor2D {
+    let mask = this.#masks.get(time);
+    if (!mask) {
+      const values = new Float32Array(time * time);
+      for (let q = 0; q < time; q++) for (let k = q + 1; k < time; k++) values[q * time + k] = -Infinity;
+      // keep: forward may run inside a caller's tf.tidy, which must not free the cached mask.
+      mask = tf.keep(tf.tensor2d(values, [time, time])); // (T, T)
+      this.#masks.set(time, mask);
+    }
+    return mask;
+  }
+}
+
+/** A time-major (T*B, ...) tensor as (B, T, ...). */
+function batchMajor(x: tf.Tensor, time: number): tf.Tensor {
+  const [rows, ...rest] = x.shape;
+  const perm = [1, 0, ...rest.map((_, i) => i + 2)];
+  return x.reshape([time, rows / time, ...rest]).transpose(perm); // (B, T, ...)
+}
+
+/** L2 norm of each position's vector, time-major (T*B, C) in, (B, T) out. */
+function residNorm(x: tf.Tensor2D, time: number): tf.Tensor2D {
+  return batchMajor(x.square().sum(-1).sqrt(), time) as tf.Tensor2D; // (B, T)
+}
+
+// Building blocks with a cheap backward pass. They compute what layers.ts's `embed`, `linear`,
+// `layerNorm` and `gelu` compute, with hand-written gradients (tf.customGrad) made of fewer ops
+// and only of ops that are fast on tfjs's wasm backend: there, only an untransposed 2-D matmul
+// reaches XNNPACK's fast kernel, while tfjs differentiates matMul with transposed matmuls
+// (a scalar loop about 15 times slower); tanh and pow are scalar loops too, sigmoid is not.
+
+/** a @ b for 2-D tensors, differentiated with explicit transposes and untransposed matmuls. */
+function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const product = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, Out)
+      gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => {
+        const da = tf.matMul(dy as tf.Tensor2D, b!.transpose()); // (N, In) = dy @ b^T
+        const db = tf.matMul(a!.transpose(), dy as tf.Tensor2D); // (In, Out) = a^T @ dy
+        return [da, db];
+      },
+    };
+  }) as GradientFunc);
+  return product(a, b) as tf.Tensor2D;
+}
+
+/**
+ * Rows of an embedding table, one-hot(idx) @ table (as layers.ts's `embed`), with the table's
+ * gradient one-hot^T @ dy as an untransposed matmul.
+ * @param table (V, C).
+ * @param idx (N) int32.
+ * @returns (N, C).
+ */
+function embed(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
+  const oneHot = tf.oneHot(idx, table.shape[0]) as tf.Tensor2D; // (N, V)
+  const lookup = tf.customGrad(((table: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([oneHot]);
+    return {
+      value: tf.matMul(oneHot, table as tf.Tensor2D), // (N, C)
+      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => tf.matMul(oneHot!.transpose(), dy as tf.Tensor2D), // (V, C)
+    };
+  }) as GradientFunc);
+  return lookup(table) as tf.Tensor2D; // (N, C)
+}
+
+/**
+ * x @ w + b.
+ * @param x (N, In).
+ * @param w (In, Out).
+ * @param b (Out), optional.
+ * @returns (N, Out).
+ */
+function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = matMul(x, w); // (N, Out)
+  return b ? y.add(b) : y;
+}
+
+/**
+ * Layer normalization of each row, as PyTorch's nn.LayerNorm, with the closed-form backward
+ * pass dx = (g - mean(g) - x̂ * mean(g * x̂)) / σ, where g = dy * gain and x̂ the normalized x.
+ * @param x (N, C).
+ * @param gain (C).
+ * @param bias (C), optional.
+ * @returns (N, C).
+ */
+function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor2D {
+  const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
+    const centred = x.sub(x.mean(1, true)); // (N, C)
+    const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
+    const normed = centred.mul(invStd); // (N, C) x̂
+    save([normed, invStd, gain]);
+    return {
+      value: normed.mul(gain), // (N, C)
+      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => {
+        const g = dy.mul(gain!); // (N, C)
+        const dx = g.sub(g.mean(1, true)).sub(normed!.mul(g.mul(normed!).mean(1, true))).mul(invStd!); // (N, C)
+        return [dx, dy.mul(normed!).sum(0)]; // (N, C), (C)
+      },
+    };
+  }) as GradientFunc);
+  const y = norm(x, gain) as tf.Tensor2D; // (N, C)
+  return bias ? y.add(bias) : y;
+}
+
+/** GELU as x * sigmoid(z) with z = K1 x + K3 x³ (see {@link gelu}). */
+const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);
+const GELU_K3 = GELU_K1 * 0.044715;
+
+/**
+ * GELU, tanh approximation (GPT-2's): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))). Since
+ * 0.5 (1 + tanh(u)) = sigmoid(2u), that is x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x³)): the same
+ * number, computed with sigmoid because tanh and pow are slow on wasm while sigmoid is fast.
+ * @param x (N, D).
+ * @returns (N, D).
+ */
+function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (N, D) sigmoid(z)
+    save([x, s]);
+    return {
+      value: x.mul(s), // (N, D)
+      // d/dx [x s] = s + x s (1 - s) dz/dx, with dz/dx = K1 + 3 K3 x².
+      gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => {
+        const dz = x!.square().mul(3 * GELU_K3).add(GELU_K1); // (N, D)
+        return dy.mul(x!.mul(dz).mul(tf.sub(1, s!)).add(1).mul(s!)); // (N, D)
+      },
+    };
+  }) as GradientFunc);
+  return f(x) as tf.Tensor2D;
+}
