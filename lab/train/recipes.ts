@@ -63,7 +63,7 @@ const SHAKESPEARE_RECIPES: Recipe[] = [
   {
     id: 'tinyshakespeare-gpt',
     dataset: 'tinyshakespeare',
-    plan: { ...SHAKESPEARE_TRAINING, model: { kind: 'gpt', config: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false, tieWeights: false, seed: 1337 } } },
+    plan: { ...SHAKESPEARE_TRAINING, model: { kind: 'gpt', config: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: false, tieWeights: true, seed: 1337 } } },
     target: 1.9,
     source: "nanoGPT's CPU config (4 layers, 4 heads, 128 dims, block 64, batch 12): val 1.88",
   },
