@@ -61,6 +61,30 @@ describe('LabHost (the worker, run in Node)', () => {
     expect(of('state').map((s) => s.state)).toEqual(['loading', 'running', 'done']);
   });
 
+  it('trains any model of the ladder from a plan, then samples from it', async () => {
+    const { host, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'wasm' });
+    const plan = {
+      model: { kind: 'gpt', config: { blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 16, dropout: 0, bias: false, tieWeights: false, seed: 1 } },
+      steps: 40,
+      batchSize: 16,
+      learningRate: 1e-2,
+      weightDecay: 0.01,
+      beta2: 0.99,
+      evalEvery: 20,
+      seed: 1,
+    } as const;
+    await host.handle({ type: 'start', jobId: 3, job: { kind: 'plan', dataset: 'names', plan } });
+    const points = of('progress').flatMap((p) => p.points);
+    expect(points.filter((p) => p.series === 'batch')).toHaveLength(40);
+    const dev = points.filter((p) => p.series === 'dev');
+    expect(dev.map((p) => p.step)).toEqual([0, 20, 40]);
+    expect(dev[2]!.loss).toBeLessThan(dev[0]!.loss - 0.3);
+    expect(of('state').map((s) => s.state)).toEqual(['loading', 'running', 'done']);
+    await host.handle({ type: 'sample', jobId: 3, count: 3, temperature: 1, seed: 1, maxLength: 20 });
+    expect(of('sample')[0]!.texts).toHaveLength(3);
+  });
+
   it('reports a data set that fails to load, and keeps working after it', async () => {
     let fail = true;
     const { host, of } = makeHost(async (file) => {
