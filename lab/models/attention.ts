@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-/** The callback type of tf.customGrad (tfjs does not export it). */
-type GradientFunc = Parameters<typeof tf.customGrad>[0];
+import type { GradientFunc } from './layers';
 
 /** Options of {@link causalSelfAttention}. */
 export interface AttentionOptions {
@@ -59,12 +57,11 @@ export function causalSelfAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor
  * The same attention as {@link causalSelfAttention}, with each batched matmul run as a
  * depthwise convolution, and a hand-written backward pass.
  *
- * Why: on tfjs's wasm backend only an untransposed 2-D matmul reaches XNNPACK's fast kernels;
- * a batched matmul, and any matmul with a transpose flag (which is how tfjs differentiates
- * matMul), runs a scalar triple loop about 15 times slower. A depthwise convolution whose filter
- * spans the whole reduced axis computes a batched matmul with the batch in the channels (see
- * {@link channelMatMul}), and XNNPACK runs it fast. tfjs has no wasm kernels for the
- * convolution's own gradients, hence the custom gradient, made of the same convolutions.
+ * Why: on tfjs's wasm backend a batched matmul is a slow scalar loop (see the note above
+ * `matMul` in layers.ts). A depthwise convolution whose filter spans the whole reduced axis
+ * computes a batched matmul with the batch in the channels (see {@link channelMatMul}), and
+ * XNNPACK runs it fast. tfjs has no wasm kernels for the convolution's own gradients, hence
+ * the custom gradient, made of the same convolutions.
  *
  * The convolution wants the batch of heads N = B*H as the last or middle axis. Time-major
  * inputs already are (T, N, hs), so values go in, and the output comes out, with no transpose.

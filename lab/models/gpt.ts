@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { causalSelfAttention } from './attention';
-import { dropout, Params } from './layers';
+import { dropout, embed, gelu, layerNorm, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
 import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
-
-/** The callback type of tf.customGrad (tfjs does not export it). */
-type GradientFunc = Parameters<typeof tf.customGrad>[0];
 
 /** Configuration of a {@link GPT}; the names are nanoGPT's (`GPTConfig`). */
 export interface GptConfig {
@@ -238,111 +235,4 @@ function batchMajor(x: tf.Tensor, time: number): tf.Tensor {
 /** L2 norm of each position's vector, time-major (T*B, C) in, (B, T) out. */
 function residNorm(x: tf.Tensor2D, time: number): tf.Tensor2D {
   return batchMajor(x.square().sum(-1).sqrt(), time) as tf.Tensor2D; // (B, T)
-}
-
-// Building blocks with a cheap backward pass. They compute what layers.ts's `embed`, `linear`,
-// `layerNorm` and `gelu` compute, with hand-written gradients (tf.customGrad) made of fewer ops
-// and only of ops that are fast on tfjs's wasm backend: there, only an untransposed 2-D matmul
-// reaches XNNPACK's fast kernel, while tfjs differentiates matMul with transposed matmuls
-// (a scalar loop about 15 times slower); tanh and pow are scalar loops too, sigmoid is not.
-
-/** a @ b for 2-D tensors, differentiated with explicit transposes and untransposed matmuls. */
-function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const product = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([a, b]);
-    return {
-      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, Out)
-      gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => {
-        const da = tf.matMul(dy as tf.Tensor2D, b!.transpose()); // (N, In) = dy @ b^T
-        const db = tf.matMul(a!.transpose(), dy as tf.Tensor2D); // (In, Out) = a^T @ dy
-        return [da, db];
-      },
-    };
-  }) as GradientFunc);
-  return product(a, b) as tf.Tensor2D;
-}
-
-/**
- * Rows of an embedding table, one-hot(idx) @ table (as layers.ts's `embed`), with the table's
- * gradient one-hot^T @ dy as an untransposed matmul.
- * @param table (V, C).
- * @param idx (N) int32.
- * @returns (N, C).
- */
-function embed(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
-  const oneHot = tf.oneHot(idx, table.shape[0]) as tf.Tensor2D; // (N, V)
-  const lookup = tf.customGrad(((table: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([oneHot]);
-    return {
-      value: tf.matMul(oneHot, table as tf.Tensor2D), // (N, C)
-      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => tf.matMul(oneHot!.transpose(), dy as tf.Tensor2D), // (V, C)
-    };
-  }) as GradientFunc);
-  return lookup(table) as tf.Tensor2D; // (N, C)
-}
-
-/**
- * x @ w + b.
- * @param x (N, In).
- * @param w (In, Out).
- * @param b (Out), optional.
- * @returns (N, Out).
- */
-function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = matMul(x, w); // (N, Out)
-  return b ? y.add(b) : y;
-}
-
-/**
- * Layer normalization of each row, as PyTorch's nn.LayerNorm, with the closed-form backward
- * pass dx = (g - mean(g) - x̂ * mean(g * x̂)) / σ, where g = dy * gain and x̂ the normalized x.
- * @param x (N, C).
- * @param gain (C).
- * @param bias (C), optional.
- * @returns (N, C).
- */
-function layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor2D {
-  const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
-    const centred = x.sub(x.mean(1, true)); // (N, C)
-    const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
-    const normed = centred.mul(invStd); // (N, C) x̂
-    save([normed, invStd, gain]);
-    return {
-      value: normed.mul(gain), // (N, C)
-      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => {
-        const g = dy.mul(gain!); // (N, C)
-        const dx = g.sub(g.mean(1, true)).sub(normed!.mul(g.mul(normed!).mean(1, true))).mul(invStd!); // (N, C)
-        return [dx, dy.mul(normed!).sum(0)]; // (N, C), (C)
-      },
-    };
-  }) as GradientFunc);
-  const y = norm(x, gain) as tf.Tensor2D; // (N, C)
-  return bias ? y.add(bias) : y;
-}
-
-/** GELU as x * sigmoid(z) with z = K1 x + K3 x³ (see {@link gelu}). */
-const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);
-const GELU_K3 = GELU_K1 * 0.044715;
-
-/**
- * GELU, tanh approximation (GPT-2's): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))). Since
- * 0.5 (1 + tanh(u)) = sigmoid(2u), that is x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x³)): the same
- * number, computed with sigmoid because tanh and pow are slow on wasm while sigmoid is fast.
- * @param x (N, D).
- * @returns (N, D).
- */
-function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (N, D) sigmoid(z)
-    save([x, s]);
-    return {
-      value: x.mul(s), // (N, D)
-      // d/dx [x s] = s + x s (1 - s) dz/dx, with dz/dx = K1 + 3 K3 x².
-      gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => {
-        const dz = x!.square().mul(3 * GELU_K3).add(GELU_K1); // (N, D)
-        return dy.mul(x!.mul(dz).mul(tf.sub(1, s!)).add(1).mul(s!)); // (N, D)
-      },
-    };
-  }) as GradientFunc);
-  return f(x) as tf.Tensor2D;
 }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 
+/** The callback type of tf.customGrad (tfjs does not export it). */
+export type GradientFunc = Parameters<typeof tf.customGrad>[0];
+
 /**
  * The named, seeded weights of one model. Every model of the ladder creates its variables
  * here, so that they come out in a stable order (for optimizers and checkpoints) under stable
@@ -64,22 +67,70 @@ export class Params {
   }
 }
 
+// Why the blocks below have hand-written gradients (tf.customGrad): on tfjs's wasm backend only
+// an untransposed 2-D matmul reaches XNNPACK's fast kernel. A matmul with a transpose flag or a
+// batch dimension runs a scalar triple loop about 15 times slower, and tfjs differentiates matMul
+// with transposed matmuls, so its own backward pass is slow. tanh and pow are scalar loops there
+// too, while sigmoid is fast. Each block therefore computes the textbook function with a backward
+// pass made of explicit transposes, untransposed 2-D matmuls and other fast ops.
+
 /**
- * Rows of an embedding table for each token: one-hot(idx) @ table. The same as tf.gather,
- * but differentiable on every backend (gather's gradient, UnsortedSegmentSum, is missing on wasm).
- * @param table (V, C) float32.
- * @param idx (B, T) int32.
- * @returns (B, T, C).
+ * a @ b for 2-D tensors, the same as tf.matMul, differentiated with explicit transposes and
+ * untransposed matmuls (da = dy @ bᵀ, db = aᵀ @ dy), which are fast on wasm.
+ *
+ * XNNPACK packs a matmul's right operand before multiplying, and tfjs caches the packing per
+ * tensor: a weight used as is is packed once, a fresh tensor at every call. dy @ bᵀ packs a
+ * fresh (Out, In) bᵀ; when a has few rows N (one step of a recurrent net), the same product
+ * (b @ dyᵀ)ᵀ moves fewer numbers: it packs dyᵀ and transposes dy and the (In, N) result.
+ * @param a (N, In).
+ * @param b (In, Out).
+ * @returns (N, Out).
  */
-export function embed(table: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor3D {
-  const [batch, time] = idx.shape;
-  const [vocab, channels] = table.shape;
-  const oneHot = tf.oneHot(idx.reshape([-1]), vocab); // (B*T, V)
-  return oneHot.matMul(table).reshape([batch, time, channels]); // (B, T, C)
+export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const [rows, inputs] = a.shape;
+  const outputs = b.shape[1];
+  const flipDa = rows * (2 * outputs + inputs) < 2 * inputs * outputs; // numbers moved: (b @ dyᵀ)ᵀ vs dy @ bᵀ
+  const product = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([a, b]);
+    return {
+      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, Out)
+      gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => {
+        const da = flipDa
+          ? tf.matMul(b as tf.Tensor2D, dy.transpose()).transpose() // (N, In) = (b @ dyᵀ)ᵀ
+          : tf.matMul(dy as tf.Tensor2D, b!.transpose()); // (N, In) = dy @ bᵀ
+        const db = tf.matMul(a!.transpose(), dy as tf.Tensor2D); // (In, Out) = aᵀ @ dy
+        return [da, db];
+      },
+    };
+  }) as GradientFunc);
+  return product(a, b) as tf.Tensor2D; // (N, Out)
 }
 
 /**
- * x @ w + b over the last axis, for inputs of any rank.
+ * Rows of an embedding table for each token: one-hot(idx) @ table. The same as tf.gather, but
+ * differentiable on every backend (gather's gradient, UnsortedSegmentSum, is missing on wasm),
+ * with the table's gradient one-hotᵀ @ dy as an untransposed matmul.
+ * @param table (V, C) float32.
+ * @param idx (N) or (B, T) int32.
+ * @returns (N, C) or (B, T, C).
+ */
+export function embed(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D;
+export function embed(table: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor3D;
+export function embed(table: tf.Tensor2D, idx: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
+  const [vocab, channels] = table.shape;
+  const oneHot = tf.oneHot(idx.reshape([-1]), vocab) as tf.Tensor2D; // (N, V)
+  const lookup = tf.customGrad(((table: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([oneHot]);
+    return {
+      value: tf.matMul(oneHot, table as tf.Tensor2D), // (N, C)
+      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => tf.matMul(oneHot!.transpose(), dy as tf.Tensor2D), // (V, C)
+    };
+  }) as GradientFunc);
+  return lookup(table).reshape([...idx.shape, channels]); // (N, C) or (B, T, C)
+}
+
+/**
+ * x @ w + b over the last axis, for inputs of any rank (flattened to rows for {@link matMul}).
  * @param x (..., In).
  * @param w (In, Out).
  * @param b (Out), optional.
@@ -87,32 +138,64 @@ export function embed(table: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor3D {
  */
 export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor<R> {
   const [inputs, outputs] = w.shape;
-  const lead = x.shape.slice(0, -1);
-  const flat = x.reshape([-1, inputs]) as tf.Tensor2D; // (N, In)
-  const y = b ? tf.matMul(flat, w).add(b) : tf.matMul(flat, w); // (N, Out)
-  return y.reshape([...lead, outputs]) as tf.Tensor<R>;
+  const y = matMul(x.reshape([-1, inputs]), w); // (N, Out)
+  return (b ? y.add(b) : y).reshape([...x.shape.slice(0, -1), outputs]); // (..., Out)
 }
 
 /**
- * Layer normalization over the last axis (Ba et al. 2016), as PyTorch's nn.LayerNorm.
+ * Layer normalization over the last axis (Ba et al. 2016), as PyTorch's nn.LayerNorm, for
+ * inputs of any rank, with the closed-form backward pass
+ * dx = (g - mean(g) - x̂ mean(g x̂)) / σ, where g = dy * gain and x̂ is the normalized x.
  * @param x (..., C).
  * @param gain (C).
  * @param bias (C), optional.
  * @returns (..., C).
  */
 export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor<R> {
-  const axis = x.rank - 1;
-  const { mean, variance } = tf.moments(x, axis, true); // (..., 1) each
-  const normed = x.sub(mean).mul(variance.add(epsilon).rsqrt()).mul(gain); // (..., C)
-  return (bias ? normed.add(bias) : normed) as tf.Tensor<R>;
+  const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
+    const centred = x.sub(x.mean(1, true)); // (N, C)
+    const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
+    const normed = centred.mul(invStd); // (N, C) x̂
+    save([normed, invStd, gain]);
+    return {
+      value: normed.mul(gain), // (N, C)
+      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => {
+        const g = dy.mul(gain!); // (N, C)
+        const dx = g.sub(g.mean(1, true)).sub(normed!.mul(g.mul(normed!).mean(1, true))).mul(invStd!); // (N, C)
+        return [dx, dy.mul(normed!).sum(0)]; // (N, C), (C)
+      },
+    };
+  }) as GradientFunc);
+  const y = norm(x.reshape([-1, gain.shape[0]]), gain); // (N, C)
+  return (bias ? y.add(bias) : y).reshape(x.shape); // (..., C)
 }
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+/** GELU as x * sigmoid(z) with z = K1 x + K3 x³ (see {@link gelu}). */
+const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);
+const GELU_K3 = GELU_K1 * 0.044715;
 
-/** GELU, tanh approximation (GPT-2's, PyTorch's `approximate='tanh'`); same shape as x. */
+/**
+ * GELU, tanh approximation (GPT-2's, PyTorch's `approximate='tanh'`):
+ * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))). Since 0.5 (1 + tanh(u)) = sigmoid(2u), that is
+ * x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x³)): the same number, computed with sigmoid and with
+ * a hand-written gradient, because tanh and pow are slow on wasm while sigmoid is fast.
+ * @param x any shape.
+ * @returns the shape of x.
+ */
 export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
-  const inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_2_OVER_PI); // (...)
-  return x.mul(0.5).mul(inner.tanh().add(1));
+  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (...) sigmoid(z)
+    save([x, s]);
+    return {
+      value: x.mul(s), // (...)
+      // d/dx [x s] = s + x s (1 - s) dz/dx, with dz/dx = K1 + 3 K3 x².
+      gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => {
+        const dz = x!.square().mul(3 * GELU_K3).add(GELU_K1); // (...)
+        return dy.mul(x!.mul(dz).mul(tf.sub(1, s!)).add(1).mul(s!)); // (...)
+      },
+    };
+  }) as GradientFunc);
+  return f(x) as tf.Tensor<R>; // (...)
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { embed, linear, Params } from './layers';
+import { embed, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
 import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
 
@@ -36,8 +36,10 @@ const BLOCKS: Record<CellKind, number> = { rnn: 1, lstm: 4, gru: 3 };
 
 /** What a cell carries from one step to the next: the hidden state, and the LSTM's cell state. */
 interface State {
-  h: tf.Tensor;
-  c?: tf.Tensor;
+  /** (B, H) the hidden state h_{t-1}. */
+  h: tf.Tensor2D;
+  /** (B, H) the LSTM's cell state c_{t-1}. */
+  c?: tf.Tensor2D;
 }
 
 /** One step of a cell: the new state, and the (B, H) values it shows under intermediate keys. */
@@ -46,8 +48,8 @@ interface Step {
   record: Record<string, tf.Tensor>;
 }
 
-type Three = [tf.Tensor, tf.Tensor, tf.Tensor];
-type Four = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+type Three = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+type Four = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
 
 /**
  * A recurrent language model, as makemore's RNN: embed each token, unroll a cell over time from
@@ -119,10 +121,10 @@ export class RecurrentLM implements LanguageModel {
       const table = p('embedding') as tf.Tensor2D; // (V, C)
       const x = embed(table, idx); // (B, T, C)
       const xw = linear(x, p('cell.wx') as tf.Tensor2D, p('cell.b') as tf.Tensor1D); // (B, T, G * H)
-      const start = (name: string) => tf.broadcastTo(p(name), [batch, this.config.hiddenDim]); // (B, H)
+      const start = (name: string) => tf.broadcastTo<tf.Rank.R2>(p(name), [batch, this.config.hiddenDim]); // (B, H)
       let state: State = { h: start('start.h'), c: this.name === 'lstm' ? start('start.c') : undefined };
       const trace: Record<string, tf.Tensor[]> = {};
-      for (const xt of tf.unstack(xw, 1)) {
+      for (const xt of tf.unstack(xw, 1) as tf.Tensor2D[]) {
         // xt (B, G * H): the input's share of step t; only h W_h is left to add, step by step.
         const step = this.#step(xt, state);
         state = step.state;
@@ -151,27 +153,27 @@ export class RecurrentLM implements LanguageModel {
   }
 
   /** One step of the cell, from the input's share xt (B, G * H) of step t. */
-  #step(xt: tf.Tensor, state: State): Step {
+  #step(xt: tf.Tensor2D, state: State): Step {
     if (this.name === 'lstm') return this.#lstm(xt, state.h, state.c!);
     if (this.name === 'gru') return this.#gru(xt, state.h);
     return this.#rnn(xt, state.h);
   }
 
   /** h_t = tanh(x_t W_x + b + h_{t-1} W_h). */
-  #rnn(xt: tf.Tensor, h: tf.Tensor): Step {
-    const next = xt.add(h.matMul(this.#wh)).tanh(); // (B, H)
+  #rnn(xt: tf.Tensor2D, h: tf.Tensor2D): Step {
+    const next = xt.add<tf.Tensor2D>(matMul(h, this.#wh)).tanh(); // (B, H)
     return { state: { h: next }, record: { 'rnn.hidden': next } };
   }
 
   /** c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t); gate blocks in PyTorch's order i, f, g, o. */
-  #lstm(xt: tf.Tensor, h: tf.Tensor, c: tf.Tensor): Step {
-    const [i, f, g, o] = tf.split(xt.add(h.matMul(this.#wh)), 4, 1) as Four; // 4 x (B, H)
+  #lstm(xt: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D): Step {
+    const [i, f, g, o] = tf.split(xt.add(matMul(h, this.#wh)), 4, 1) as Four; // 4 x (B, H)
     const input = i.sigmoid(); // (B, H) how much of the candidate to write
     const forget = f.sigmoid(); // (B, H) how much of the old cell to keep
     const output = o.sigmoid(); // (B, H) how much of the cell to show
     const candidate = g.tanh(); // (B, H)
-    const cell = forget.mul(c).add(input.mul(candidate)); // (B, H)
-    const next = output.mul(cell.tanh()); // (B, H)
+    const cell: tf.Tensor2D = forget.mul(c).add(input.mul(candidate)); // (B, H)
+    const next: tf.Tensor2D = output.mul(cell.tanh()); // (B, H)
     return {
       state: { h: next, c: cell },
       record: {
@@ -186,13 +188,13 @@ export class RecurrentLM implements LanguageModel {
   }
 
   /** h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}, PyTorch's GRU; gate blocks in PyTorch's order r, z, n. */
-  #gru(xt: tf.Tensor, h: tf.Tensor): Step {
+  #gru(xt: tf.Tensor2D, h: tf.Tensor2D): Step {
     const [xr, xz, xn] = tf.split(xt, 3, 1) as Three; // 3 x (B, H)
-    const [hr, hz, hn] = tf.split(h.matMul(this.#wh), 3, 1) as Three; // 3 x (B, H)
+    const [hr, hz, hn] = tf.split(matMul(h, this.#wh), 3, 1) as Three; // 3 x (B, H)
     const reset = xr.add(hr).sigmoid(); // (B, H) how much of the old state the candidate sees
     const update = xz.add(hz).sigmoid(); // (B, H) how much of the old state to keep
     const candidate = xn.add(reset.mul(hn.add(this.params.get('cell.bhn')))).tanh(); // (B, H)
-    const next = tf.sub(1, update).mul(candidate).add(update.mul(h)); // (B, H)
+    const next: tf.Tensor2D = tf.sub(1, update).mul(candidate).add(update.mul(h)); // (B, H)
     return {
       state: { h: next },
       record: { 'rnn.hidden': next, 'gru.gate.update': update, 'gru.gate.reset': reset, 'gru.candidate': candidate },
