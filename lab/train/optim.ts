@@ -89,7 +89,10 @@ export function warmupCosine(o: WarmupCosineOptions): Schedule {
  * @returns the clipped gradients and the norm before clipping.
  */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
-  const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt() as tf.Scalar; // scalar
+  // concat + sum rather than tf.addN: webgpu's AddN binds every input to one shader and fails past
+  // 8 storage buffers, silently dropping the step's work; its Concat splits by that limit.
+  const squares = Object.values(grads).map((g) => g.square().sum().reshape([1])); // one (1) per variable
+  const norm = tf.concat(squares).sum().sqrt() as tf.Scalar; // scalar
   const scale = tf.minimum(1, tf.div(maxNorm, norm.add(1e-6))); // scalar
   const clipped: tf.NamedTensorMap = {};
   for (const [name, g] of Object.entries(grads)) clipped[name] = g.mul(scale);
