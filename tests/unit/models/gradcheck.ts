@@ -11,6 +11,30 @@ export function randomBatch(vocab: number, batch: number, time: number, seed = 1
 }
 
 /**
+ * The text "aabaab..." as (B, T) rows starting at successive offsets, without a target at t = 0:
+ * the next token is certain given two tokens of context, while a bigram cannot beat 2/3 ln 2 = 0.46.
+ */
+export function repeating(batch: number, time: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const pattern = [0, 0, 1];
+  const ids = (shift: number) => Int32Array.from({ length: batch * time }, (_, i) => pattern[(Math.floor(i / time) + (i % time) + shift) % 3]!);
+  const targets = ids(1).map((id, i) => (i % time === 0 ? -1 : id));
+  return { x: tf.tensor2d(ids(0), [batch, time], 'int32'), y: tf.tensor2d(targets, [batch, time], 'int32') };
+}
+
+/** Runs Adam steps on one batch and returns the loss of each step. */
+export function trainOnBatch(model: LanguageModel, x: tf.Tensor2D, y: tf.Tensor2D, steps: number, learningRate = 0.01): number[] {
+  const optimizer = tf.train.adam(learningRate);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const loss = tf.tidy(() => optimizer.minimize(() => model.forward(x, y, { training: true }).loss!, true)!); // scalar
+    losses.push(loss.dataSync()[0]!);
+    loss.dispose(); // the trainer's habit: read the loss, then free it
+  }
+  optimizer.dispose();
+  return losses;
+}
+
+/**
  * Compares the model's analytic gradient of the loss with central finite differences, on
  * `probes` randomly chosen entries of every trainable variable. Run it on the cpu backend with a
  * tiny config: float32 limits the agreement to about 1e-3 relative.

@@ -3,35 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MLP, type MlpConfig } from '../../../lab/models/mlp';
 import { numParams } from '../../../lab/models/model';
 import { useBackend } from '../lab/helpers';
-import { expectGradientsMatchFiniteDifferences, randomBatch } from './gradcheck';
+import { expectGradientsMatchFiniteDifferences, randomBatch, repeating, trainOnBatch as train } from './gradcheck';
 
 beforeAll(() => useBackend('cpu'));
 
 const TINY = { vocabSize: 5, blockSize: 3, embedDim: 2, hiddenDim: 6, seed: 3 } as const;
-
-/**
- * The text "aabaab..." as (B, T) rows starting at successive offsets, without a target at t = 0:
- * the next token is certain given two tokens of context, while a bigram cannot beat 2/3 ln 2 = 0.46.
- */
-function repeating(batch: number, time: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
-  const pattern = [0, 0, 1];
-  const ids = (shift: number) => Int32Array.from({ length: batch * time }, (_, i) => pattern[(Math.floor(i / time) + (i % time) + shift) % 3]!);
-  const targets = ids(1).map((id, i) => (i % time === 0 ? -1 : id));
-  return { x: tf.tensor2d(ids(0), [batch, time], 'int32'), y: tf.tensor2d(targets, [batch, time], 'int32') };
-}
-
-/** Runs Adam steps on one batch and returns the loss of each step. */
-function train(model: MLP, x: tf.Tensor2D, y: tf.Tensor2D, steps: number, learningRate = 0.01): number[] {
-  const optimizer = tf.train.adam(learningRate);
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const loss = tf.tidy(() => optimizer.minimize(() => model.forward(x, y, { training: true }).loss!, true)!); // scalar
-    losses.push(loss.dataSync()[0]!);
-    loss.dispose(); // the trainer's habit: read the loss, then free it
-  }
-  optimizer.dispose();
-  return losses;
-}
 
 /** The MLP in plain JS, one position at a time, from the model's own weights: the reference. */
 function referenceLogits(model: MLP, ids: number[][]): number[][][] {
