@@ -63,3 +63,19 @@ export function expectGradientsMatchFiniteDifferences(model: LanguageModel, x: t
   });
   tf.dispose(Object.values(grads));
 }
+
+/**
+ * Expects a model to leave `tf.memory().numTensors` unchanged over Adam steps and a recorded
+ * forward pass (after a first step, which creates Adam's moment variables).
+ */
+export function expectNoTensorLeaks(model: LanguageModel, x: tf.Tensor2D, y: tf.Tensor2D, steps: number): void {
+  const optimizer = tf.train.adam(0.01);
+  const step = () => tf.dispose(tf.tidy(() => optimizer.minimize(() => model.forward(x, y, { training: true }).loss!, true)!));
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) step();
+  const { logits, loss, intermediates } = model.forward(x, y, { record: true });
+  tf.dispose([logits, loss!, ...Object.values(intermediates!)]);
+  expect(tf.memory().numTensors).toBe(before);
+  optimizer.dispose();
+}

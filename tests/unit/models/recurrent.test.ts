@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numParams } from '../../../lab/models/model';
 import { type CellKind, RecurrentLM } from '../../../lab/models/recurrent';
 import { useBackend } from '../lab/helpers';
-import { expectGradientsMatchFiniteDifferences, randomBatch, repeating, trainOnBatch as train } from './gradcheck';
+import { expectGradientsMatchFiniteDifferences, expectNoTensorLeaks, randomBatch, repeating, trainOnBatch as train } from './gradcheck';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -94,15 +94,7 @@ describe.each(CELLS)('recurrent LM (%s)', (cell) => {
   it('leaves tf.memory().numTensors unchanged over forward passes and optimizer steps', () => {
     const model = new RecurrentLM({ ...TINY, cell });
     const { x, y } = randomBatch(TINY.vocabSize, 2, 4);
-    const optimizer = tf.train.adam(0.01);
-    const step = () => tf.dispose(tf.tidy(() => optimizer.minimize(() => model.forward(x, y, { training: true }).loss!, true)!));
-    step(); // the first step creates Adam's moment variables, which live on
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) step();
-    const { logits, loss, intermediates } = model.forward(x, y, { record: true });
-    tf.dispose([logits, loss!, ...Object.values(intermediates!)]);
-    expect(tf.memory().numTensors).toBe(before);
-    optimizer.dispose();
+    expectNoTensorLeaks(model, x, y, 3);
     model.dispose();
   });
 });
