@@ -4,8 +4,20 @@ import { defineConfig } from 'astro/config';
 import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
 
+/**
+ * Cross-origin isolation: with these two headers pages and workers get SharedArrayBuffer, and
+ * tfjs's wasm backend its multi-threaded build (lab/backend/register.ts sizes the pool). The
+ * site loads nothing from other hosts, so require-corp costs nothing. `astro dev` and
+ * `astro preview` send them; public/_headers asks static hosts that read it to do the same.
+ */
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   output: 'static',
+  server: { headers: crossOriginIsolation },
   trailingSlash: 'ignore',
   i18n: {
     locales: ['en', 'zh-cn'],

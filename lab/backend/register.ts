@@ -1,12 +1,36 @@
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { shareDataInWasmIdentity } from './wasmIdentity';
+
+/** Where and how to run tfjs's backends. */
+export interface BackendSettings {
+  /**
+   * Logical cores of the machine (`navigator.hardwareConcurrency`), to size the wasm backend's
+   * thread pool with {@link wasmThreads}; tfjs's own default when absent (Node, tests).
+   */
+  cores?: number;
+}
 
 /**
- * Registers the wasm and webgpu backends beside tfjs's built-in webgl and cpu.
+ * Threads for tfjs's wasm backend (XNNPACK) on a machine with `cores` logical cores: half of
+ * them, as tfjs does by default (the other half are usually hyper-threads, and the page needs
+ * one), but at least 2 where there are 2: on a 2-core machine tfjs's default of 1 thread leaves
+ * half the machine idle, and 2 threads train a GPT 1.24 times faster (docs/BENCH.md). At most 8,
+ * the size of tfjs's thread pool. Threads exist only in a cross-origin isolated page or worker.
+ */
+export function wasmThreads(cores: number): number {
+  return Math.max(1, Math.min(8, Math.max(Math.min(cores, 2), Math.floor(cores / 2))));
+}
+
+/**
+ * Registers the wasm and webgpu backends beside tfjs's built-in webgl and cpu. Call before the
+ * first `tf.setBackend`.
  * @param wasmDirectory URL (in a page or worker) or file path (in Node) of the folder that
  *   holds tfjs's `.wasm` binaries, with a trailing slash; the site serves them itself, so
  *   nothing is fetched from another host.
  */
-export function registerBackends(wasmDirectory: string): void {
+export function registerBackends(wasmDirectory: string, settings: BackendSettings = {}): void {
   setWasmPaths(wasmDirectory);
+  if (settings.cores) setThreadsCount(wasmThreads(settings.cores));
+  shareDataInWasmIdentity();
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
@@ -31,6 +32,8 @@ export interface HostEnvironment {
   reader(baseUrl: string): TextReader;
   /** Folder of tfjs's wasm binaries for a base URL; defaults to `${baseUrl}tfjs/`. */
   wasmDirectory?(baseUrl: string): string;
+  /** Logical cores of the machine (`navigator.hardwareConcurrency`), to size wasm's threads. */
+  cores?: number;
 }
 
 /**
@@ -88,9 +91,10 @@ export class LabHost {
 
   async #init(baseUrl: string, backend: Parameters<typeof selectBackend>[0]): Promise<void> {
     this.#read = this.#env.reader(baseUrl);
-    registerBackends(this.#env.wasmDirectory?.(baseUrl) ?? `${baseUrl}tfjs/`);
+    registerBackends(this.#env.wasmDirectory?.(baseUrl) ?? `${baseUrl}tfjs/`, { cores: this.#env.cores });
     const choice = await selectBackend(backend);
-    this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe });
+    const threads = choice.backend === 'wasm' ? getThreadsCount() : undefined;
+    this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}) });
   }
 
   #dataset(id: DatasetId): Promise<Dataset> {

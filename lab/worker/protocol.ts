@@ -82,7 +82,7 @@ export interface NGramResult {
 
 /** Messages a worker sends back. */
 export type WorkerResponse =
-  | { type: 'ready'; backend: BackendName; probe: ProbeResult[] }
+  | { type: 'ready'; backend: BackendName; probe: ProbeResult[]; /** Threads of the wasm backend, when it is the one chosen. */ threads?: number }
   | { type: 'state'; jobId: number; state: 'loading' | 'running' | 'paused' | 'stopped' | 'done' }
   | { type: 'ngram'; jobId: number; result: NGramResult }
   | { type: 'reference'; jobId: number; nll: Record<'train' | 'dev', number>; label: string }

@@ -113,5 +113,5 @@ async function setup(o: PageOptions): Promise<{ model: GPT; trainer: Trainer; op
   return { model, trainer, options, clock };
 }
 
-registerBackends('/wasm/');
+registerBackends('/wasm/', { cores: navigator.hardwareConcurrency }); // the site's thread policy
 void main(parsePageOptions(location.search)).finally(() => report({ type: 'done' }));

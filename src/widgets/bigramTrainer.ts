@@ -107,7 +107,7 @@ class BigramTrainerElement extends LabWidget<typeof TRAINER_SCHEMA> {
     switch (message.type) {
       case 'ready':
         this.dataset.backend = message.backend;
-        this.ref('backend').textContent = this.t('train.backendUsed', { backend: message.backend });
+        this.ref('backend').textContent = this.t('train.backendUsed', { backend: message.threads && message.threads > 1 ? this.t('train.wasmThreads', { backend: message.backend, threads: message.threads }) : message.backend });
         this.ref('probe').replaceChildren(
           ...message.probe.map((p) => {
             const result = p.ok ? this.t('train.probeMs', { ms: this.number(p.ms ?? NaN, 1) }) : this.t('train.probeFailed', { error: p.error ?? '' });

@@ -4,6 +4,7 @@ import type { WorkerRequest } from '../../lab/worker/protocol';
 
 const host = new LabHost({
   post: (message) => self.postMessage(message),
+  cores: navigator.hardwareConcurrency,
   reader: (baseUrl) => async (file) => {
     const response = await fetch(new URL(`data/${file}`, baseUrl));
     if (!response.ok) throw new Error(`could not load ${file} (HTTP ${response.status})`);
