@@ -1,0 +1,258 @@
+import type { BackendName } from '../../lab/backend/probe';
+import type { TrainingPlan } from '../../lab/train/run';
+import type { LossPoint, WorkerResponse } from '../../lab/worker/protocol';
+import type { LossChartView, LossReference } from '../views/lossChart';
+import { define, LabWidget } from './labWidget';
+import { carrySteps, planFor, RECIPE_SCHEMA, type RecipeFacts, recipeOf, stepOptions } from './recipeSchema';
+import { stringsFor } from './strings';
+import { trainingChart } from './trainingChart';
+
+type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+
+/** Wall time while a run is running, pauses excluded, on the page's clock. */
+class Stopwatch {
+  #ms = 0;
+  #since: number | undefined;
+
+  start(): void {
+    this.#since ??= performance.now();
+  }
+
+  stop(): void {
+    if (this.#since === undefined) return;
+    this.#ms += performance.now() - this.#since;
+    this.#since = undefined;
+  }
+
+  get seconds(): number {
+    return (this.#ms + (this.#since === undefined ? 0 : performance.now() - this.#since)) / 1000;
+  }
+}
+
+/** One training run: what it trains, how far it got, its clock. */
+interface Run {
+  plan: TrainingPlan;
+  facts: RecipeFacts | undefined;
+  step: number;
+  /** The last dev loss. */
+  dev?: number;
+  clock: Stopwatch;
+}
+
+/**
+ * A recipe of the reference table trained in the widget's worker, exactly as the Node reference
+ * ran it (or with fewer steps, or another seed): the loss curve against the reference's dev loss
+ * and the recipe's target, the throughput, and at the end whether the target was reached. The
+ * run's outcome is mirrored in `data-*` attributes (state, step, dev, tokens-per-sec, ...) for
+ * tests and scripts.
+ */
+class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
+  protected readonly urlPrefix = 'race';
+  protected readonly schema = RECIPE_SCHEMA;
+  protected get backend(): BackendName | 'auto' {
+    return this.values.backend as BackendName | 'auto';
+  }
+  #facts = new Map<string, RecipeFacts>();
+  #chart: LossChartView | undefined;
+  #run: Run | undefined;
+  /** The recipe the controls show, to carry the share of steps over when the reader picks another. */
+  #recipe = '';
+
+  protected setup(): void {
+    const facts = JSON.parse(this.ref('facts').textContent || '[]') as RecipeFacts[];
+    this.#facts = new Map(facts.map((f) => [f.id, f]));
+    this.#recipe = this.values.recipe;
+    this.listen(this.ref('start'), 'click', () => this.#start());
+    this.listen(this.ref('pause'), 'click', () => this.#togglePause());
+    this.listen(this.ref('stop'), 'click', () => this.client?.send({ type: 'stop' }));
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('race.aria'), 0);
+    this.#showRecipe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#chart?.destroy();
+    this.#chart = undefined;
+    this.#run = undefined;
+    this.ref('backend').textContent = ''; // the worker that used it is gone
+    delete this.dataset.backend;
+    delete this.dataset.threads;
+  }
+
+  protected onSettingChanged(key: keyof typeof RECIPE_SCHEMA): void {
+    if (key === 'backend') {
+      // A LabClient keeps the backend it was made with: connecting again makes a new client,
+      // whose worker starts on the chosen backend.
+      this.disconnectedCallback();
+      this.connectedCallback();
+      return;
+    }
+    if (key === 'recipe') {
+      // Only the error's retry button reports the recipe without changing it: run again.
+      if (this.values.recipe === this.#recipe) return this.#start();
+      const steps = carrySteps(this.values.steps, recipeOf(this.#recipe), recipeOf(this.values.recipe));
+      this.#recipe = this.values.recipe;
+      if (steps !== this.values.steps) return this.setValue('steps', steps); // which comes back here
+    }
+    if (this.#active) this.client?.send({ type: 'stop' });
+    this.nextJob(); // the old run's last messages are ignored
+    this.#showRecipe();
+  }
+
+  protected override onJobFailed(): void {
+    this.#setState('error');
+  }
+
+  get #active(): boolean {
+    return ['loading', 'running', 'paused'].includes(this.dataset.state ?? '');
+  }
+
+  /** Puts the controls, chart and readouts in their idle state for the chosen recipe. */
+  #showRecipe(): void {
+    const recipe = recipeOf(this.values.recipe);
+    const steps = this.querySelector<HTMLSelectElement>('[data-field="steps"]');
+    if (steps) {
+      steps.replaceChildren(...stepOptions(this.locale, recipe, this.values.steps).map((o) => new Option(o.label, o.value)));
+      steps.value = String(this.values.steps);
+    }
+    const seed = this.querySelector<HTMLInputElement>('[data-field="seed"]');
+    if (seed) {
+      seed.placeholder = String(recipe.plan.seed);
+      seed.title = this.t('race.seedRecipe', { seed: recipe.plan.seed });
+      if (!this.values.seed) seed.value = '';
+    }
+    this.#run = undefined;
+    this.#resetView(planFor(recipe, this.values.steps, this.values.seed).steps);
+    this.#setState('idle');
+  }
+
+  #resetView(totalSteps: number): void {
+    const facts = this.#facts.get(this.values.recipe);
+    const s = stringsFor(this.locale);
+    const references: LossReference[] = [];
+    if (facts?.referenceDev !== undefined) references.push({ label: s['race.refLine'], value: facts.referenceDev, series: 'dev' });
+    if (facts?.target !== undefined) references.push({ label: s['race.targetLine'], value: facts.target });
+    this.#chart?.reset({ totalSteps });
+    this.#chart?.setReferences(references);
+    for (const part of ['progress', 'final']) this.ref(part).textContent = '';
+    for (const key of ['step', 'dev', 'tokensPerSec', 'seconds', 'reached']) delete this.dataset[key];
+  }
+
+  /** Pause and Resume are one button; the worker pauses after its current step. */
+  #togglePause(): void {
+    const resume = this.dataset.state === 'paused';
+    this.client?.send({ type: resume ? 'resume' : 'pause' });
+    this.#setState(resume ? 'running' : 'paused');
+  }
+
+  #start(): void {
+    if (this.#active) this.client?.send({ type: 'stop' });
+    const recipe = recipeOf(this.values.recipe);
+    const plan = planFor(recipe, this.values.steps, this.values.seed);
+    this.#resetView(plan.steps);
+    this.#run = { plan, facts: this.#facts.get(recipe.id), step: 0, clock: new Stopwatch() };
+    const jobId = this.nextJob();
+    this.#setState('loading');
+    this.setStatus(this.t('status.loading', { dataset: this.t(`data.${recipe.dataset}`) }));
+    this.client?.send({ type: 'start', jobId, job: { kind: 'plan', dataset: recipe.dataset, plan } });
+  }
+
+  protected onMessage(message: WorkerResponse): void {
+    switch (message.type) {
+      case 'ready': {
+        const { backend, threads } = message;
+        this.dataset.backend = backend;
+        if (threads === undefined) delete this.dataset.threads;
+        else this.dataset.threads = String(threads);
+        const used = threads && threads > 1 ? this.t('train.wasmThreads', { backend, threads }) : backend;
+        this.ref('backend').textContent = this.t('train.backendUsed', { backend: used });
+        return;
+      }
+      case 'state':
+        this.#setState(message.state);
+        return;
+      case 'progress':
+        this.#progress(message.step, message.points);
+        return;
+    }
+  }
+
+  #progress(step: number, points: LossPoint[]): void {
+    const run = this.#run;
+    if (!run) return;
+    this.#chart?.append(points);
+    run.step = step;
+    for (const p of points) if (p.series === 'dev') run.dev = p.loss;
+    this.#showProgress(run, false);
+  }
+
+  /** The status line and the `data-*` mirror of a run: step, dev loss, throughput, time. */
+  #showProgress(run: Run, ended: boolean): void {
+    const seconds = run.clock.seconds;
+    const rate = run.step > 0 && seconds > 0 && run.facts ? (run.step * run.facts.tokensPerStep) / seconds : NaN;
+    const left = run.step > 0 ? ((run.plan.steps - run.step) * seconds) / run.step : NaN;
+    Object.assign(this.dataset, { step: String(run.step), seconds: seconds.toFixed(1) });
+    if (run.dev !== undefined) this.dataset.dev = String(run.dev);
+    if (Number.isFinite(rate)) this.dataset.tokensPerSec = String(Math.round(rate));
+    const count = (x: number) => (Number.isFinite(x) ? this.number(x, 0) : '–');
+    this.ref('progress').textContent = this.t(ended ? 'race.progressEnd' : 'race.progress', {
+      step: count(run.step),
+      steps: count(run.plan.steps),
+      rate: count(rate),
+      elapsed: this.#duration(seconds),
+      left: this.#duration(left),
+    });
+  }
+
+  /** The final dev loss beside the Node reference, and the target reached or not. */
+  #showOutcome(run: Run): void {
+    this.#showProgress(run, true);
+    if (run.dev === undefined) return;
+    const loss = (x: number) => this.number(x, 3);
+    const facts = run.facts;
+    const lines = [
+      facts?.referenceDev !== undefined
+        ? this.t('race.final', { dev: loss(run.dev), steps: this.number(run.step, 0), reference: loss(facts.referenceDev), refSteps: this.number(facts.referenceSteps ?? NaN, 0) })
+        : this.t('race.finalNoReference', { dev: loss(run.dev), steps: this.number(run.step, 0) }),
+    ];
+    if (facts?.target === undefined) lines.push(this.t('race.noTarget'));
+    else {
+      const reached = run.dev <= facts.target;
+      this.dataset.reached = String(reached);
+      lines.push(this.t(reached ? 'race.reached' : 'race.notReached', { target: loss(facts.target) }));
+    }
+    this.ref('final').textContent = lines.join(' ');
+  }
+
+  #duration(seconds: number): string {
+    if (!Number.isFinite(seconds)) return '–';
+    const s = Math.round(seconds);
+    if (s < 60) return this.t('time.s', { s });
+    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
+    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  }
+
+  #setState(state: RunState): void {
+    this.dataset.state = state;
+    const run = this.#run;
+    if (state === 'running') run?.clock.start();
+    else run?.clock.stop();
+    const live = state === 'running' || state === 'paused';
+    (this.ref('pause') as HTMLButtonElement).disabled = !live;
+    (this.ref('stop') as HTMLButtonElement).disabled = !(live || state === 'loading');
+    this.ref('pause').textContent = this.t(state === 'paused' ? 'train.resume' : 'train.pause');
+    this.ref('pause').setAttribute('aria-pressed', String(state === 'paused'));
+    const status: Partial<Record<RunState, string>> = {
+      idle: this.t('race.idle'),
+      running: this.t('race.training'),
+      paused: this.t('train.paused'),
+      stopped: this.t('train.stopped'),
+      done: this.t('train.done'),
+      error: '',
+    };
+    if (status[state] !== undefined) this.setStatus(status[state]);
+    if (run && (state === 'done' || state === 'stopped')) this.#showOutcome(run);
+  }
+}
+
+define('lm-recipe-trainer', RecipeTrainerElement);

@@ -1,0 +1,29 @@
+import { HTML_LANG, type Locale } from '../i18n/locales';
+import { LossChartView } from '../views/lossChart';
+import { stringsFor } from './strings';
+
+/**
+ * The loss chart of a training widget, labelled in `lang`: the faint batch loss, the train
+ * estimate and the dev loss of each evaluation, with a table alternative. `aria` names the chart.
+ */
+export function trainingChart(container: HTMLElement, lang: Locale, aria: string, totalSteps: number): LossChartView {
+  const s = stringsFor(lang);
+  return new LossChartView(container, {
+    locale: HTML_LANG[lang],
+    totalSteps,
+    series: [
+      { key: 'batch', label: s['chart.batch'], color: 'var(--chart-3)', opacity: 0.45 },
+      { key: 'train', label: s['chart.trainNll'], color: 'var(--chart-1)' },
+      { key: 'dev', label: s['chart.devNll'], color: 'var(--chart-2)' },
+    ],
+    labels: {
+      x: s['chart.step'],
+      y: s['chart.loss'],
+      aria,
+      tableSummary: s['table.show'],
+      colStep: s['chart.colStep'],
+      colSeries: s['chart.colSeries'],
+      colLoss: s['chart.colLoss'],
+    },
+  });
+}
