@@ -43,8 +43,9 @@ interface Run {
  * A recipe of the reference table trained in the widget's worker, exactly as the Node reference
  * ran it (or with fewer steps, or another seed): the loss curve against the reference's dev loss
  * and the recipe's target, the throughput, and at the end whether the target was reached. The
- * run's outcome is mirrored in `data-*` attributes (state, step, dev, tokens-per-sec, ...) for
- * tests and scripts.
+ * run is mirrored in `data-*` attributes for tests and scripts: state, step, steps, dev (the
+ * last dev loss), tokens-per-sec, seconds (running time), reached, reference-dev, target,
+ * backend and threads.
  */
 class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
   protected readonly urlPrefix = 'race';
@@ -135,7 +136,10 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     this.#chart?.reset({ totalSteps });
     this.#chart?.setReferences(references);
     for (const part of ['progress', 'final']) this.ref(part).textContent = '';
-    for (const key of ['step', 'dev', 'tokensPerSec', 'seconds', 'reached']) delete this.dataset[key];
+    for (const key of ['step', 'dev', 'tokensPerSec', 'seconds', 'reached', 'referenceDev', 'target']) delete this.dataset[key];
+    this.dataset.steps = String(totalSteps);
+    if (facts?.referenceDev !== undefined) this.dataset.referenceDev = String(facts.referenceDev);
+    if (facts?.target !== undefined) this.dataset.target = String(facts.target);
   }
 
   /** Pause and Resume are one button; the worker pauses after its current step. */
