@@ -40,6 +40,8 @@ export interface RecipeFacts {
   referenceSteps?: number;
   /** The dev loss to reach, when the recipe sets one. */
   target?: number;
+  /** Dev loss of the data set's count bigram (add-one smoothing): the floor every model must beat. */
+  floorDev?: number;
 }
 
 /** The recipe called `id`, or the default one. */
@@ -99,9 +101,14 @@ export function modelLabel(lang: Locale, spec: ModelSpec): string {
   }
 }
 
-/** The recipe menu, labelled in `lang`: data set and model. */
+/** The recipe menu, labelled in `lang`: data set and model, and the steps where two recipes share both. */
 export function recipeOptions(lang: Locale): { value: string; label: string }[] {
-  return RECIPES.map((r) => ({ value: r.id, label: format(lang, 'race.option', { data: datasetName(lang, r.dataset), model: modelLabel(lang, r.plan.model) }) }));
+  const labels = RECIPES.map((r) => format(lang, 'race.option', { data: datasetName(lang, r.dataset), model: modelLabel(lang, r.plan.model) }));
+  return RECIPES.map((r, i) => {
+    const label = labels[i]!;
+    const shared = labels.filter((l) => l === label).length > 1;
+    return { value: r.id, label: shared ? format(lang, 'race.optionSteps', { recipe: label, steps: r.plan.steps.toLocaleString(lang) }) : label };
+  });
 }
 
 /** A data set's short name in `lang`, for menus and table headings. */

@@ -133,6 +133,7 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     const references: LossReference[] = [];
     if (facts?.referenceDev !== undefined) references.push({ label: s['race.refLine'], value: facts.referenceDev, series: 'dev' });
     if (facts?.target !== undefined) references.push({ label: s['race.targetLine'], value: facts.target });
+    if (facts?.floorDev !== undefined) references.push({ label: s['chart.refDev'], value: facts.floorDev });
     this.#chart?.reset({ totalSteps });
     this.#chart?.setReferences(references);
     for (const part of ['progress', 'final']) this.ref(part).textContent = '';
@@ -214,18 +215,17 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     if (run.dev === undefined) return;
     const loss = (x: number) => this.number(x, 3);
     const facts = run.facts;
-    const lines = [
+    const final =
       facts?.referenceDev !== undefined
         ? this.t('race.final', { dev: loss(run.dev), steps: this.number(run.step, 0), reference: loss(facts.referenceDev), refSteps: this.number(facts.referenceSteps ?? NaN, 0) })
-        : this.t('race.finalNoReference', { dev: loss(run.dev), steps: this.number(run.step, 0) }),
-    ];
-    if (facts?.target === undefined) lines.push(this.t('race.noTarget'));
-    else {
+        : this.t('race.finalNoReference', { dev: loss(run.dev), steps: this.number(run.step, 0) });
+    let target = this.t('race.noTarget');
+    if (facts?.target !== undefined) {
       const reached = run.dev <= facts.target;
       this.dataset.reached = String(reached);
-      lines.push(this.t(reached ? 'race.reached' : 'race.notReached', { target: loss(facts.target) }));
+      target = this.t(reached ? 'race.reached' : 'race.notReached', { target: loss(facts.target) });
     }
-    this.ref('final').textContent = lines.join(' ');
+    this.ref('final').textContent = this.t('race.outcome', { final, target });
   }
 
   #duration(seconds: number): string {

@@ -33,13 +33,20 @@ function dataset(id: DatasetId): Promise<Dataset> {
   return found;
 }
 
-/** Every recipe's facts: tokens per step (as the worker will train), its Node reference and target. */
+/** Every recipe's facts: tokens per step (as the worker will train), its Node reference, target and floor. */
 export async function recipeFacts(): Promise<RecipeFacts[]> {
   return Promise.all(
     RECIPES.map(async (r) => {
       const length = r.plan.sequenceLength ?? sequenceLength(await dataset(r.dataset), r.plan.model);
       const row = referenceRow(r.id);
-      return { id: r.id, tokensPerStep: r.plan.batchSize * length, referenceDev: row?.dev, referenceSteps: row?.steps, target: r.target };
+      return {
+        id: r.id,
+        tokensPerStep: r.plan.batchSize * length,
+        referenceDev: row?.dev,
+        referenceSteps: row?.steps,
+        target: r.target,
+        floorDev: referenceRow(`${r.dataset}-count-bigram`)?.dev,
+      };
     }),
   );
 }
