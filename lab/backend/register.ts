@@ -31,6 +31,18 @@ export function wasmThreads(cores: number): number {
  */
 export function registerBackends(wasmDirectory: string, settings: BackendSettings = {}): void {
   setWasmPaths(wasmDirectory);
-  if (settings.cores) setThreadsCount(wasmThreads(settings.cores));
+  if (settings.cores) useWasmThreads(wasmThreads(settings.cores));
   shareDataInWasmIdentity();
+}
+
+/**
+ * Asks tfjs's wasm backend for `threads` threads. Its module caps the count at half of
+ * `navigator.hardwareConcurrency`, read once as it starts, whatever setThreadsCount asked; so
+ * where that half is lower, this scope reports twice the threads as its cores. Call it in the
+ * lab's worker (or a benchmark page) only: nothing else there reads the figure.
+ */
+function useWasmThreads(threads: number): void {
+  setThreadsCount(threads);
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav && (nav.hardwareConcurrency ?? 0) < 2 * threads) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
 }
