@@ -471,10 +471,13 @@ export class LossChartView {
 
     // Labels sit at the left just below their line: a falling loss curve is still far above
     // there, and the y domain leaves room below the lowest line. Close lines (train and dev NLL
-    // differ by ~0.01) get their labels stacked in the lines' order.
+    // differ by ~0.01) get their labels stacked in the lines' order; a line with another just
+    // below it, which would cross its label there, takes its label above it when that is clear.
     let previous = -Infinity;
-    const placed = refs.map((r) => {
-      const labelY = Math.max(r.y + REF_LABEL_GAP - 1, previous + REF_LABEL_GAP);
+    const placed = refs.map((r, i) => {
+      const crossedBelow = (refs[i + 1]?.y ?? Infinity) - r.y < REF_LABEL_GAP;
+      const clearAbove = Math.max(previous, refs[i - 1]?.y ?? -Infinity) < r.y - REF_LABEL_GAP;
+      const labelY = crossedBelow && clearAbove ? r.y - 3 : Math.max(r.y + REF_LABEL_GAP - 1, previous + REF_LABEL_GAP);
       previous = labelY;
       return { ...r, labelY, text: fillTemplate(labels.reference ?? '{label} {value}', { label: r.label, value: formatLoss(r.value, locale, digits) }) };
     });

@@ -42,7 +42,7 @@ class BigramTrainerElement extends LabWidget<typeof TRAINER_SCHEMA> {
 
   protected onSettingChanged(key: keyof typeof TRAINER_SCHEMA): void {
     if (key === 'backend') {
-      this.client?.restart(); // a new worker initializes on the chosen backend
+      this.client?.restart(this.backend); // a new worker initializes on the chosen backend
       this.dataset.backend = '';
       this.ref('backend').textContent = '';
     }

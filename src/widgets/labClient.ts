@@ -14,7 +14,7 @@ export interface LabClientHandlers {
  */
 export class LabClient {
   readonly #handlers: LabClientHandlers;
-  readonly #backend: BackendName | 'auto';
+  #backend: BackendName | 'auto';
   #worker: Worker | undefined;
 
   /**
@@ -38,9 +38,10 @@ export class LabClient {
     this.#worker = undefined;
   }
 
-  /** Ends the worker and starts a new one on another backend. */
-  restart(): void {
+  /** Ends the worker; the next request starts a new one on `backend`. */
+  restart(backend: BackendName | 'auto'): void {
     this.dispose();
+    this.#backend = backend;
   }
 
   #ensureWorker(): Worker {

@@ -189,7 +189,7 @@ const zhCN: Strings = {
   'train.pause': '暂停',
   'train.resume': '继续',
   'train.stop': '停止',
-  'train.backendUsed': '正在使用 {backend} 训练。',
+  'train.backendUsed': '训练后端：{backend}。',
   'train.wasmThreads': '{backend}（{threads} 个线程）',
   'train.probe': '后端测速',
   'train.probeRow': '{name}：{result}',

@@ -39,6 +39,19 @@ test('the worker-trained loss falls and lands within 0.01 of the count NLL', asy
   expect(problems.consoleErrors).toEqual([]);
 });
 
+test('the backend menu moves training to the chosen backend', async ({ page, problems }) => {
+  await page.goto('/en/ngram/?train.steps=20&train.backend=wasm');
+  const trainer = widget(page, 'lm-bigram-trainer');
+  await trainer.getByRole('button', { name: 'Train' }).click();
+  await expect(trainer).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 });
+  await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await trainer.locator('[data-field="backend"]').selectOption('cpu');
+  await trainer.getByRole('button', { name: 'Train' }).click();
+  await expect(trainer).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
+  await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  expect(problems.consoleErrors).toEqual([]);
+});
+
 test('the sampler produces text, the same for the same seed', async ({ page }) => {
   await page.goto('/en/ngram/?sample.seed=7&sample.count=5');
   const sampler = widget(page, 'lm-sampler');

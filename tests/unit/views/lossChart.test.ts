@@ -133,6 +133,23 @@ describe('LossChartView', () => {
     expect(ys[2]! - ys[1]!).toBeGreaterThanOrEqual(12);
   });
 
+  it('keeps every reference line out of the other labels, however close the lines are', () => {
+    const view = make();
+    view.append(run(0, 100));
+    for (const gap of [0.005, 0.02, 0.04, 0.06, 0.08, 0.12, 0.2]) {
+      view.setReferences([
+        { label: 'reference', value: 2.0, series: 'dev' },
+        { label: 'target', value: 2.0 - gap },
+        { label: 'count bigram', value: 2.46 },
+      ]);
+      view.flush();
+      const lineYs = Array.from(container.querySelectorAll('.loss-references line')).map((l) => Number(l.getAttribute('y1')));
+      const labelYs = Array.from(container.querySelectorAll('.loss-reference-labels text')).map((t) => Number(t.getAttribute('y')));
+      // A label's text spans about 9 px above its baseline and 2 below.
+      for (const y of labelYs) for (const lineY of lineYs) expect(lineY < y - 9 || lineY > y + 2, `gap ${gap}: a line at ${lineY} crosses a label at ${y}`).toBe(true);
+    }
+  });
+
   it('shows a legend with every series', () => {
     make();
     const items = Array.from(container.querySelectorAll('.chart-legend li'));
