@@ -16,6 +16,9 @@ import { Trainer, type TrainerOptions } from '../../lab/train/trainer';
 import { describeBrowser, errorMessage, matmulProbe, profileKernels, report, stepClock, wasmInfo } from './harness';
 import { type PageOptions, parsePageOptions } from './protocol';
 
+/** The machine's logical cores, read before registerBackends, which may report more to tfjs's wasm module. */
+const CORES = navigator.hardwareConcurrency;
+
 /** Seed of the weights and the batches. */
 const SEED = 1337;
 
@@ -28,7 +31,7 @@ async function main(o: PageOptions): Promise<void> {
       type: 'env',
       backend: tf.getBackend(),
       crossOriginIsolated: self.crossOriginIsolated,
-      hardwareConcurrency: navigator.hardwareConcurrency,
+      hardwareConcurrency: CORES,
       userAgent: navigator.userAgent,
       ...(await describeBrowser()),
       ...(o.backend === 'wasm' ? { wasm: await wasmInfo(tf, getThreadsCount) } : {}),
@@ -113,5 +116,5 @@ async function setup(o: PageOptions): Promise<{ model: GPT; trainer: Trainer; op
   return { model, trainer, options, clock };
 }
 
-registerBackends('/wasm/', { cores: navigator.hardwareConcurrency }); // the site's thread policy
+registerBackends('/wasm/', { cores: CORES }); // the site's thread policy
 void main(parsePageOptions(location.search)).finally(() => report({ type: 'done' }));
