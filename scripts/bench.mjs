@@ -2,32 +2,12 @@
 // takes to come within 0.01 of the count bigram's dev NLL on names, on every backend the
 // browser offers, and which backend the probe picks. Last line: one JSON object.
 // Usage: npm run build && npm run bench [-- --steps 300 --limit 240]   (limit: seconds per backend)
-import { spawn } from 'node:child_process';
-import { chromium } from '@playwright/test';
+import { launchChromium, startPreview } from './preview.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
 const steps = Number(args.steps ?? 300);
 const limitMs = Number(args.limit ?? 240) * 1000;
-const port = 4340;
-const origin = `http://127.0.0.1:${port}`;
-
-const server = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore', detached: true });
-const stopServer = () => {
-  try {
-    process.kill(-server.pid);
-  } catch {}
-};
-process.on('exit', stopServer);
-
-async function waitForServer() {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${origin}/en/`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the preview server did not start (did you run npm run build?)');
-}
+const { origin, stop: stopServer } = await startPreview(4340);
 
 /** Trains once on `backend` and reads what the widget recorded. */
 async function trainOn(browser, backend) {
@@ -60,16 +40,10 @@ async function trainOn(browser, backend) {
   return result;
 }
 
-await waitForServer();
-const launch = () =>
-  chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'],
-  });
 const results = [];
 for (const backend of ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']) {
   // A fresh browser per backend: a software GPU still busy with the last backend's work would slow the next.
-  const browser = await launch();
+  const browser = await launchChromium();
   const r = await trainOn(browser, backend).catch((err) => ({ requested: backend, error: String(err.message ?? err).split('\n')[0] }));
   await browser.close();
   results.push(r);

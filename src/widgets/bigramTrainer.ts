@@ -1,9 +1,10 @@
 import type { DatasetId } from '../../lab/data/datasets';
 import type { LossPoint, WorkerResponse } from '../../lab/worker/protocol';
-import { LossChartView } from '../views/lossChart';
+import type { LossChartView } from '../views/lossChart';
 import { define, LabWidget } from './labWidget';
 import { stringsFor } from './strings';
 import { TRAINER_SCHEMA } from './trainerSchema';
+import { trainingChart } from './trainingChart';
 
 /** How close (nats) the neural bigram must come to the count bigram to count as "there". */
 const CONVERGED_WITHIN = 0.01;
@@ -54,25 +55,7 @@ class BigramTrainerElement extends LabWidget<typeof TRAINER_SCHEMA> {
   }
 
   #makeChart(): void {
-    const s = stringsFor(this.locale);
-    this.#chart = new LossChartView(this.ref('chart'), {
-      locale: this.locale === 'zh-cn' ? 'zh-CN' : 'en',
-      totalSteps: Number(this.values.steps),
-      series: [
-        { key: 'batch', label: s['chart.batch'], color: 'var(--chart-3)', opacity: 0.45 },
-        { key: 'train', label: s['chart.trainNll'], color: 'var(--chart-1)' },
-        { key: 'dev', label: s['chart.devNll'], color: 'var(--chart-2)' },
-      ],
-      labels: {
-        x: s['chart.step'],
-        y: s['chart.loss'],
-        aria: s['train.aria'],
-        tableSummary: s['table.show'],
-        colStep: s['chart.colStep'],
-        colSeries: s['chart.colSeries'],
-        colLoss: s['chart.colLoss'],
-      },
-    });
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('train.aria'), Number(this.values.steps));
   }
 
   #start(): void {
