@@ -15,8 +15,10 @@ export interface BackendSettings {
  * Threads for tfjs's wasm backend (XNNPACK) on a machine with `cores` logical cores: half of
  * them, as tfjs does by default (the other half are usually hyper-threads, and the page needs
  * one), but at least 2 where there are 2: on a 2-core machine tfjs's default of 1 thread leaves
- * half the machine idle, and 2 threads train a GPT 1.24 times faster (docs/BENCH.md). At most 8,
- * the size of tfjs's thread pool. Threads exist only in a cross-origin isolated page or worker.
+ * half the machine idle. There 2 threads train a GPT 1.14-1.16 times faster when the machine is
+ * otherwise idle, but 0.48 times as fast while another process holds a core (docs/BENCH.md).
+ * At most 8, the size of tfjs's thread pool. Threads exist only in a cross-origin isolated page
+ * or worker.
  */
 export function wasmThreads(cores: number): number {
   return Math.max(1, Math.min(8, Math.max(Math.min(cores, 2), Math.floor(cores / 2))));

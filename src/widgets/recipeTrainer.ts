@@ -75,17 +75,22 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     this.#chart?.destroy();
     this.#chart = undefined;
     this.#run = undefined;
-    this.ref('backend').textContent = ''; // the worker that used it is gone
+    this.#forgetBackend();
+  }
+
+  /** Clears the backend readout: the worker that used that backend is gone. */
+  #forgetBackend(): void {
+    this.ref('backend').textContent = '';
     delete this.dataset.backend;
     delete this.dataset.threads;
   }
 
   protected onSettingChanged(key: keyof typeof RECIPE_SCHEMA): void {
     if (key === 'backend') {
-      // A LabClient keeps the backend it was made with: connecting again makes a new client,
-      // whose worker starts on the chosen backend.
-      this.disconnectedCallback();
-      this.connectedCallback();
+      this.client?.restart(this.backend); // the next run starts a worker on the chosen backend
+      this.#forgetBackend();
+      this.nextJob(); // the old worker's last messages are ignored
+      this.#showRecipe();
       return;
     }
     if (key === 'recipe') {

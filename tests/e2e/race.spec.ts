@@ -21,6 +21,20 @@ for (const { path, lang, start } of [
   });
 }
 
+test('the backend menu moves the next run to the chosen backend', async ({ page, problems }) => {
+  test.setTimeout(90_000);
+  await page.goto('/en/race/?race.recipe=names-mlp&race.steps=2&race.backend=wasm');
+  const trainer = widget(page, 'lm-recipe-trainer');
+  await trainer.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(trainer).toHaveAttribute('data-backend', 'wasm');
+  await trainer.locator('[data-field="backend"]').selectOption('cpu');
+  await expect(trainer).toHaveAttribute('data-state', 'idle');
+  await trainer.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(trainer).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
+  expect(problems.consoleErrors).toEqual([]);
+});
+
 test('a few steps of the names GPT on wasm end done, with a finite dev loss beside the reference', async ({ page, problems }) => {
   test.setTimeout(60_000);
   await page.goto('/en/race/?race.recipe=names-gpt&race.steps=4&race.backend=wasm');
