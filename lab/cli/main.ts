@@ -18,7 +18,7 @@ import { useNodeBackend } from './environment';
 
 const USAGE = `usage: npm run lab -- <train|eval|sample|reference> [options]
   train      --model <bigram|mlp|rnn|lstm|gru|gpt> --data <names|tinyshakespeare|tang-wujue>
-             or --recipe <id>; then any of --steps --batch --lr --min-lr --warmup --weight-decay
+             or --recipe <id>; then any of --steps --batch --lr --min-lr --warmup --weight-decay --decay-all
              --beta2 --clip --eval-every --seed --config key=value,... --out <file.ckpt>
   eval       --checkpoint <file.ckpt> [--split dev|test|train]
   sample     --checkpoint <file.ckpt> [--count 10 --max-length 200 --temperature 1 --top-k 0 --top-p 1 --seed 1 --prompt text]

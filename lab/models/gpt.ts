@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { causalSelfAttention } from './attention';
-import { dropout, embed, gelu, layerNorm, linear, matMul, Params } from './layers';
+import { dropout, embed, gelu, type GeluKind, layerNorm, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
 import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
 
@@ -25,7 +25,18 @@ export interface GptConfig {
   tieWeights: boolean;
   /** Seed of the initial weights and of the dropout masks. */
   seed: number;
+  /**
+   * How the weights start: `gpt2` is nanoGPT's (N(0, 0.02), residual projections scaled down);
+   * `pytorch` is PyTorch's module defaults, which makemore keeps (nn.Linear weights and biases
+   * uniform in ±1/sqrt(inputs), nn.Embedding N(0, 1)). Absent means `gpt2`.
+   */
+  init?: GptInit;
+  /** The MLP's activation: `exact` GELU (nanoGPT's nn.GELU) or its `tanh` approximation (GPT-2's, makemore's). Absent means `tanh`. */
+  gelu?: GeluKind;
 }
+
+/** The initializations a {@link GPT} knows; see {@link GptConfig.init}. */
+export type GptInit = 'gpt2' | 'pytorch';
 
 /** Defaults besides the vocabulary size: nanoGPT's CPU-sized character model. */
 export const GPT_DEFAULTS: Omit<GptConfig, 'vocabSize'> = {
@@ -37,6 +48,8 @@ export const GPT_DEFAULTS: Omit<GptConfig, 'vocabSize'> = {
   bias: false,
   tieWeights: true,
   seed: 1337,
+  init: 'gpt2',
+  gelu: 'tanh',
 };
 
 /**
@@ -93,19 +106,26 @@ export class GPT implements LanguageModel {
     if (nEmbd % nHead !== 0) throw new Error(`nEmbd (${nEmbd}) must be a multiple of nHead (${nHead})`);
     this.#dropoutRng = new Rng(seed ^ 0x5bd1e995);
     const p = (this.params = new Params(seed));
+    const torchInit = this.config.init === 'pytorch';
     // nanoGPT's init: N(0, 0.02) everywhere, biases 0, LayerNorm gains 1, and the projections
     // that write into the residual stream scaled by 1/sqrt(2 * nLayer) (GPT-2 paper, section 2.3).
+    // PyTorch's defaults: nn.Linear's weight and bias uniform in ±1/sqrt(inputs), nn.Embedding N(0, 1).
     const residStd = INIT_STD / Math.sqrt(2 * nLayer);
     const linearParams = (name: string, inputs: number, outputs: number, std: number) => {
-      p.normal(`${name}.w`, [inputs, outputs], std);
-      if (bias) p.fill(`${name}.b`, [outputs], 0);
+      const bound = 1 / Math.sqrt(inputs);
+      if (torchInit) p.uniform(`${name}.w`, [inputs, outputs], bound);
+      else p.normal(`${name}.w`, [inputs, outputs], std);
+      if (!bias) return;
+      if (torchInit) p.uniform(`${name}.b`, [outputs], bound);
+      else p.fill(`${name}.b`, [outputs], 0);
     };
     const norm = (name: string) => {
       p.fill(`${name}.gain`, [nEmbd], 1);
       if (bias) p.fill(`${name}.bias`, [nEmbd], 0);
     };
-    p.normal('wte', [vocabSize, nEmbd], INIT_STD);
-    p.normal('wpe', [blockSize, nEmbd], INIT_STD);
+    const embeddingStd = torchInit ? 1 : INIT_STD;
+    p.normal('wte', [vocabSize, nEmbd], embeddingStd);
+    p.normal('wpe', [blockSize, nEmbd], embeddingStd);
     for (let i = 0; i < nLayer; i++) {
       norm(`block${i}.ln1`);
       linearParams(`block${i}.attn.qkv`, nEmbd, 3 * nEmbd, INIT_STD);
@@ -115,7 +135,11 @@ export class GPT implements LanguageModel {
       linearParams(`block${i}.mlp.proj`, 4 * nEmbd, nEmbd, residStd);
     }
     norm('lnf');
-    if (!tieWeights) p.normal('lm_head', [nEmbd, vocabSize], INIT_STD);
+    // makemore's lm_head is an nn.Linear without bias; with tied weights it is the embedding itself.
+    if (!tieWeights) {
+      if (torchInit) p.uniform('lm_head', [nEmbd, vocabSize], 1 / Math.sqrt(nEmbd));
+      else p.normal('lm_head', [nEmbd, vocabSize], INIT_STD);
+    }
   }
 
   /** @inheritDoc */
@@ -186,7 +210,7 @@ export class GPT implements LanguageModel {
 
   /** The feed-forward network of block i (nanoGPT's `MLP`): C -> 4C -> GELU -> C. */
   #mlp(i: number, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    const hidden = gelu(linear(x, this.#w(`block${i}.mlp.fc.w`), this.#b(`block${i}.mlp.fc.b`))); // (T*B, 4C)
+    const hidden = gelu(linear(x, this.#w(`block${i}.mlp.fc.w`), this.#b(`block${i}.mlp.fc.b`)), this.config.gelu); // (T*B, 4C)
     return this.#dropout(linear(hidden, this.#w(`block${i}.mlp.proj.w`), this.#b(`block${i}.mlp.proj.b`)), training); // (T*B, C)
   }
 

@@ -170,32 +170,53 @@ export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D,
   return (bias ? y.add(bias) : y).reshape(x.shape); // (..., C)
 }
 
+/** Which GELU: the tanh approximation (GPT-2's, makemore's `NewGELU`) or the exact one (PyTorch's `nn.GELU()`, nanoGPT's). */
+export type GeluKind = 'tanh' | 'exact';
+
 /** GELU as x * sigmoid(z) with z = K1 x + K3 x³ (see {@link gelu}). */
 const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);
 const GELU_K3 = GELU_K1 * 0.044715;
 
 /**
- * GELU, tanh approximation (GPT-2's, PyTorch's `approximate='tanh'`):
- * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))). Since 0.5 (1 + tanh(u)) = sigmoid(2u), that is
- * x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x³)): the same number, computed with sigmoid and with
- * a hand-written gradient, because tanh and pow are slow on wasm while sigmoid is fast.
+ * GELU, x Φ(x) with Φ the standard normal CDF.
+ * - `tanh` (default; GPT-2's, PyTorch's `approximate='tanh'`):
+ *   0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))). Since 0.5 (1 + tanh(u)) = sigmoid(2u), that is
+ *   x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x³)): the same number, computed with sigmoid, because
+ *   tanh and pow are slow on wasm while sigmoid is fast.
+ * - `exact` (PyTorch's default): 0.5 x (1 + erf(x / sqrt 2)), with gradient Φ(x) + x φ(x).
+ * Both have hand-written gradients.
  * @param x any shape.
  * @returns the shape of x.
  */
-export function gelu<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
-  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (...) sigmoid(z)
-    save([x, s]);
-    return {
-      value: x.mul(s), // (...)
-      // d/dx [x s] = s + x s (1 - s) dz/dx, with dz/dx = K1 + 3 K3 x².
-      gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => {
-        const dz = x!.square().mul(3 * GELU_K3).add(GELU_K1); // (...)
-        return dy.mul(x!.mul(dz).mul(tf.sub(1, s!)).add(1).mul(s!)); // (...)
-      },
-    };
-  }) as GradientFunc);
+export function gelu<R extends tf.Rank>(x: tf.Tensor<R>, kind: GeluKind = 'tanh'): tf.Tensor<R> {
+  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => (kind === 'exact' ? exactGelu(x, save) : tanhGelu(x, save))) as GradientFunc);
   return f(x) as tf.Tensor<R>; // (...)
+}
+
+function tanhGelu(x: tf.Tensor, save: tf.GradSaveFunc) {
+  const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (...) sigmoid(z)
+  save([x, s]);
+  return {
+    value: x.mul(s), // (...)
+    // d/dx [x s] = s + x s (1 - s) dz/dx, with dz/dx = K1 + 3 K3 x².
+    gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => {
+      const dz = x!.square().mul(3 * GELU_K3).add(GELU_K1); // (...)
+      return dy.mul(x!.mul(dz).mul(tf.sub(1, s!)).add(1).mul(s!)); // (...)
+    },
+  };
+}
+
+function exactGelu(x: tf.Tensor, save: tf.GradSaveFunc) {
+  const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5); // (...) Φ(x)
+  save([x, cdf]);
+  return {
+    value: x.mul(cdf), // (...)
+    // d/dx [x Φ(x)] = Φ(x) + x φ(x), with φ(x) = exp(-x²/2) / sqrt(2π).
+    gradFunc: (dy: tf.Tensor, [x, cdf]: tf.Tensor[]) => {
+      const xPdf = x!.square().mul(-0.5).exp().mul(x!).mul(1 / Math.sqrt(2 * Math.PI)); // (...) x φ(x)
+      return dy.mul(cdf!.add(xPdf)); // (...)
+    },
+  };
 }
 
 /**

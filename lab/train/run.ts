@@ -26,6 +26,8 @@ export interface TrainingPlan {
   warmupSteps?: number;
   /** AdamW's decoupled weight decay (nanoGPT: 0.1). */
   weightDecay: number;
+  /** Decay every weight, biases and norms too (makemore, PyTorch's AdamW on all parameters); by default only matrices and embeddings decay (nanoGPT). */
+  decayAll?: boolean;
   /** AdamW's beta2 (nanoGPT's char models: 0.99). */
   beta2: number;
   /** Global gradient-norm clip; off when undefined. */
@@ -83,7 +85,7 @@ export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: T
   const model = createModel(plan.model, dataset.tokenizer.vocabSize);
   const length = plan.sequenceLength ?? sequenceLength(dataset, plan.model);
   const batches: BatchSource = sequenceBatches(dataset.splits.train, length, plan.batchSize, plan.seed);
-  const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay });
+  const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay, ...(plan.decayAll ? { decays: () => true } : {}) });
   const trainer = new Trainer({
     model,
     optimizer,

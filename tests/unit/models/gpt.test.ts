@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionByConv, causalSelfAttention } from '../../../lab/models/attention';
 import { GPT, type GptConfig, gptNames, nanoGptShakespeareCpu } from '../../../lab/models/gpt';
+import type { GeluKind } from '../../../lab/models/layers';
 import { numParams } from '../../../lab/models/model';
 import { Rng } from '../../../lab/rng';
 import { AdamW } from '../../../lab/train/optim';
@@ -25,6 +26,9 @@ function randomizeWeights(model: GPT, std = 0.4, seed = 3): void {
     tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
   }
 }
+
+/** n! */
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
 
 /** A (1, T) int32 batch. */
 const tokens = (ids: number[]) => tf.tensor2d(ids, [1, ids.length], 'int32');
@@ -54,6 +58,22 @@ describe('GPT', () => {
     expect(std('block2.mlp.proj.w')).toBeCloseTo(0.02 / Math.sqrt(8), 3);
     expect(Array.from(model.params.get('block1.ln2.gain').dataSync()).every((g) => g === 1)).toBe(true);
     expect(Array.from(model.params.get('block1.mlp.fc.b').dataSync()).every((b) => b === 0)).toBe(true);
+    model.dispose();
+  });
+
+  it("initializes as PyTorch's modules (makemore) with init 'pytorch': linears uniform in ±1/sqrt(inputs), embeddings N(0, 1)", () => {
+    const model = new GPT({ vocabSize: 27, ...gptNames, bias: true, tieWeights: false, init: 'pytorch' });
+    const values = (name: string) => Array.from(model.params.get(name).dataSync());
+    const std = (name: string) => Math.sqrt(values(name).reduce((a, b) => a + b * b, 0) / values(name).length);
+    expect(std('wte')).toBeCloseTo(1, 1);
+    expect(std('wpe')).toBeCloseTo(1, 1);
+    for (const [name, inputs] of [['block0.attn.qkv.w', 64], ['block0.attn.qkv.b', 64], ['block2.mlp.proj.w', 256], ['block2.mlp.proj.b', 256], ['lm_head', 64]] as const) {
+      const bound = 1 / Math.sqrt(inputs);
+      expect(values(name).every((v) => Math.abs(v) <= bound)).toBe(true);
+      expect(std(name)).toBeCloseTo(bound / Math.sqrt(3), 2); // the std of U(-b, b)
+    }
+    expect(values('block1.ln1.gain').every((g) => g === 1)).toBe(true);
+    expect(values('block1.ln1.bias').every((b) => b === 0)).toBe(true);
     model.dispose();
   });
 
@@ -125,8 +145,8 @@ describe('GPT', () => {
     model.dispose();
   });
 
-  it('computes the forward pass of a tiny GPT as a plain-JS reference does', () => {
-    const model = tinyFixedGpt();
+  it.each(['tanh', 'exact'] as const)('computes the forward pass of a tiny GPT (%s GELU) as a plain-JS reference does', (gelu) => {
+    const model = tinyFixedGpt(gelu);
     const ids = [[2, 0, 1], [1, 1, 0]];
     const logits = model.forward(tf.tensor2d(ids, [2, 3], 'int32')).logits.arraySync();
     ids.forEach((seq, b) => {
@@ -255,8 +275,8 @@ function expectClose(actual: tf.Tensor, expected: tf.Tensor, tolerance: number):
 }
 
 /** vocab 3, 1 layer, 2 heads of 2 channels, block 3, every weight set to a small number of its own. */
-function tinyFixedGpt(): GPT {
-  const model = new GPT({ vocabSize: 3, blockSize: 3, nLayer: 1, nHead: 2, nEmbd: 4, dropout: 0, bias: true, tieWeights: true });
+function tinyFixedGpt(gelu: GeluKind = 'tanh'): GPT {
+  const model = new GPT({ vocabSize: 3, blockSize: 3, nLayer: 1, nHead: 2, nEmbd: 4, dropout: 0, bias: true, tieWeights: true, gelu });
   model.params.entries().forEach(([name, v], p) => {
     // Distinct, smooth values: entry k of parameter p is 0.3 sin(1.3 k + p + 1) (gains: 1 + that).
     const values = Float32Array.from({ length: v.size }, (_, k) => (name.endsWith('.gain') ? 1 : 0) + 0.3 * Math.sin(1.3 * k + p + 1));
@@ -282,7 +302,9 @@ function referenceForward(model: GPT, ids: number[]): number[][] {
     const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / x.length;
     return x.map((v, i) => ((v - mean) / Math.sqrt(variance + 1e-5)) * gain[i]! + bias[i]!);
   };
-  const gelu = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
+  // The exact GELU through Φ(x) = (1 + erf(x / sqrt 2)) / 2, erf by its Maclaurin series (|x| stays small here).
+  const erf = (z: number) => (2 / Math.sqrt(Math.PI)) * Array.from({ length: 30 }, (_, n) => ((-1) ** n * z ** (2 * n + 1)) / (factorial(n) * (2 * n + 1))).reduce((a, b) => a + b);
+  const gelu = model.config.gelu === 'exact' ? (v: number) => 0.5 * v * (1 + erf(v / Math.SQRT2)) : (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
 
   const wte = W('wte');
   const wpe = W('wpe');

@@ -44,6 +44,12 @@ describe('model building blocks', () => {
     Array.from(gelu(tf.tensor1d([-1, 0, 1, 2])).dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
   });
 
+  it('computes the exact GELU as PyTorch does (nn.GELU())', () => {
+    // torch.nn.functional.gelu(torch.tensor([-3., -1., -0.5, 0., 0.5, 1., 2., 3.]))
+    const expected = [-0.00404969, -0.15865526, -0.15426877, 0, 0.34573123, 0.84134475, 1.95449974, 2.99595031];
+    Array.from(gelu(tf.tensor1d([-3, -1, -0.5, 0, 0.5, 1, 2, 3]), 'exact').dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+  });
+
   it('embeds (N) indices to (N, C) rows', () => {
     const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
     const out = embed(table, tf.tensor1d([1, 2], 'int32'));
@@ -91,6 +97,8 @@ describe('model building blocks', () => {
     expectSameGradients((x, gain) => layerNorm(x!, gain as tf.Tensor1D), plainNorm, [x, gain]);
     const plainGelu = (x: tf.Tensor) => x.mul(0.5).mul(x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI)).tanh().add(1));
     expectSameGradients((x) => gelu(x!), plainGelu, [x]);
+    const plainExactGelu = (x: tf.Tensor) => x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+    expectSameGradients((x) => gelu(x!, 'exact'), plainExactGelu, [x]);
   });
 
   it('checks gradients against finite differences (on the neural bigram)', () => {
