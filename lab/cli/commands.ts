@@ -210,10 +210,14 @@ function order(row: ReferenceRow): number {
 }
 
 /** `gpt 4L 4H 64d`, `lstm 200h`, `mlp block 8, 640h`. */
-function describeModel(spec: ModelSpec): string {
+export function describeModel(spec: ModelSpec): string {
   switch (spec.kind) {
     case 'gpt':
-      return `GPT ${spec.config.nLayer} layers, ${spec.config.nHead} heads, ${spec.config.nEmbd} dims`;
+      return [
+        `GPT ${spec.config.nLayer} layers, ${spec.config.nHead} heads, ${spec.config.nEmbd} dims`,
+        ...(spec.config.init === 'pytorch' ? ['PyTorch init'] : []),
+        ...(spec.config.dropout > 0 ? [`dropout ${spec.config.dropout}`] : []),
+      ].join(', ');
     case 'mlp':
       return `MLP block ${spec.config.blockSize}, ${spec.config.embedDim}-dim embeddings, ${spec.config.hiddenDim} hidden`;
     case 'bigram':

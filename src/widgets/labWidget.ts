@@ -64,6 +64,11 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
   /** Called when a job failed or the worker crashed, before the error is shown. */
   protected onJobFailed(): void {}
 
+  /** How a URL notice names the value used instead of a bad one; a widget whose 0 means "the default" says so. */
+  protected describeUsedValue(_key: keyof S, used: string): string {
+    return used;
+  }
+
   /** Adds a listener that is removed when the widget leaves the page. */
   protected listen<K extends keyof HTMLElementEventMap>(target: EventTarget, type: K | string, handler: (event: Event) => void): void {
     target.addEventListener(type, handler, { signal: this.#listeners.signal });
@@ -163,7 +168,8 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     box.replaceChildren(
       ...notices.map((n) => {
         const p = document.createElement('p');
-        p.textContent = this.t(n.reason === 'range' ? 'notice.range' : 'notice.invalid', { param: n.param, given: n.given, used: n.used });
+        const key = n.param.slice(this.urlPrefix.length + 1) as keyof S;
+        p.textContent = this.t(n.reason === 'range' ? 'notice.range' : 'notice.invalid', { param: n.param, given: n.given, used: this.describeUsedValue(key, n.used) });
         return p;
       }),
     );

@@ -96,8 +96,10 @@ export function modelLabel(lang: Locale, spec: ModelSpec): string {
     case 'lstm':
     case 'gru':
       return format(lang, `model.${spec.kind}`, { hidden: spec.config.hiddenDim });
-    case 'gpt':
-      return format(lang, 'model.gpt', { layers: spec.config.nLayer, heads: spec.config.nHead, dims: spec.config.nEmbd });
+    case 'gpt': {
+      const model = format(lang, 'model.gpt', { layers: spec.config.nLayer, heads: spec.config.nHead, dims: spec.config.nEmbd });
+      return spec.config.dropout > 0 ? format(lang, 'model.withDropout', { model, rate: spec.config.dropout }) : model;
+    }
   }
 }
 

@@ -109,6 +109,12 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     this.#setState('error');
   }
 
+  protected override describeUsedValue(key: keyof typeof RECIPE_SCHEMA, used: string): string {
+    // A steps value of 0 means the recipe's own number of steps.
+    if (key !== 'steps' || used !== '0') return used;
+    return this.t('race.stepsFull', { steps: recipeOf(this.values.recipe).plan.steps.toLocaleString(this.locale) });
+  }
+
   get #active(): boolean {
     return ['loading', 'running', 'paused'].includes(this.dataset.state ?? '');
   }

@@ -67,6 +67,7 @@ test('a malformed recipe or step count in the link shows a notice and falls back
   await expect(notice).toContainText('race.recipe=banana');
   await expect(notice).toContainText('using names-gpt');
   await expect(notice).toContainText('race.steps=-3');
+  await expect(notice).toContainText('using all 8,000 (the recipe’s)'); // not "using 0"
   await expect(trainer.locator('[data-field="recipe"]')).toHaveValue('names-gpt');
   await expect(trainer.locator('[data-field="steps"]')).toHaveValue('0'); // the recipe's own 8,000
   await expect(trainer).toHaveAttribute('data-state', 'idle');
