@@ -112,13 +112,12 @@ export class GPT implements LanguageModel {
     // that write into the residual stream scaled by 1/sqrt(2 * nLayer) (GPT-2 paper, section 2.3).
     // PyTorch's defaults: nn.Linear's weight and bias uniform in ±1/sqrt(inputs), nn.Embedding N(0, 1).
     const residStd = INIT_STD / Math.sqrt(2 * nLayer);
+    const weight = (name: string, shape: [number, number], std: number) =>
+      torchInit ? p.uniform(name, shape, 1 / Math.sqrt(shape[0])) : p.normal(name, shape, std);
     const linearParams = (name: string, inputs: number, outputs: number, std: number) => {
-      const bound = 1 / Math.sqrt(inputs);
-      if (torchInit) p.uniform(`${name}.w`, [inputs, outputs], bound);
-      else p.normal(`${name}.w`, [inputs, outputs], std);
-      if (!bias) return;
-      if (torchInit) p.uniform(`${name}.b`, [outputs], bound);
-      else p.fill(`${name}.b`, [outputs], 0);
+      weight(`${name}.w`, [inputs, outputs], std);
+      if (bias && torchInit) p.uniform(`${name}.b`, [outputs], 1 / Math.sqrt(inputs));
+      else if (bias) p.fill(`${name}.b`, [outputs], 0);
     };
     const norm = (name: string) => {
       p.fill(`${name}.gain`, [nEmbd], 1);
@@ -137,10 +136,7 @@ export class GPT implements LanguageModel {
     }
     norm('lnf');
     // makemore's lm_head is an nn.Linear without bias; with tied weights it is the embedding itself.
-    if (!tieWeights) {
-      if (torchInit) p.uniform('lm_head', [nEmbd, vocabSize], 1 / Math.sqrt(nEmbd));
-      else p.normal('lm_head', [nEmbd, vocabSize], INIT_STD);
-    }
+    if (!tieWeights) weight('lm_head', [nEmbd, vocabSize], INIT_STD);
   }
 
   /** @inheritDoc */

@@ -85,7 +85,7 @@ export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: T
   const model = createModel(plan.model, dataset.tokenizer.vocabSize);
   const length = plan.sequenceLength ?? sequenceLength(dataset, plan.model);
   const batches: BatchSource = sequenceBatches(dataset.splits.train, length, plan.batchSize, plan.seed);
-  const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay, ...(plan.decayAll ? { decays: () => true } : {}) });
+  const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay, decays: plan.decayAll ? () => true : undefined });
   const trainer = new Trainer({
     model,
     optimizer,
