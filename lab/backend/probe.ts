@@ -1,24 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_NAMES, type BackendName, type ProbeResult } from './names';
 
-/** The tfjs backends the course can train on, fastest-first on typical hardware. */
-export const BACKEND_NAMES = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** Whether `name` is a backend of the course (for untrusted input such as URLs). */
-export function isBackendName(name: string): name is BackendName {
-  return (BACKEND_NAMES as readonly string[]).includes(name);
-}
-
-/** What probing one backend found. */
-export interface ProbeResult {
-  name: BackendName;
-  /** Whether the backend initialized and ran the workload. */
-  ok: boolean;
-  /** Milliseconds per run of the workload, after a warm-up run (when ok). */
-  ms?: number;
-  /** Why it failed (when not ok). */
-  error?: string;
-}
+export { BACKEND_NAMES, type BackendName, isBackendName, type ProbeResult } from './names';
 
 /** Side of the square matrices the probe multiplies: the size of a small model's layers. */
 const PROBE_SIZE = 192;

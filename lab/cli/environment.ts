@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isBackendName } from '../backend/probe';
+import { isBackendName } from '../backend/names';
 import { registerBackends } from '../backend/register';
 import { type Dataset, type DatasetId, loadDataset } from '../data/datasets';
 

@@ -1,4 +1,4 @@
-import type { BackendName, ProbeResult } from '../backend/probe';
+import type { BackendName, ProbeResult } from '../backend/names';
 import type { DatasetId, SplitName } from '../data/datasets';
 import type { TrainingPlan } from '../train/run';
 

@@ -16,6 +16,7 @@ class BigramHeatmapElement extends LabWidget<typeof schema> {
   protected readonly urlPrefix = 'heatmap';
   protected readonly schema = schema;
   protected readonly backend = 'cpu';
+  protected override readonly workerKind = 'count';
   #view: HeatmapView | undefined;
 
   protected setup(): void {

@@ -1,5 +1,11 @@
-import type { BackendName } from '../../lab/backend/probe';
+import type { BackendName } from '../../lab/backend/names';
 import type { WorkerRequest, WorkerResponse } from '../../lab/worker/protocol';
+
+/**
+ * Which worker script a widget runs: `lab` trains models on tfjs; `count` counts n-grams in
+ * plain JavaScript and loads no tfjs, so that counting widgets stay light.
+ */
+export type WorkerKind = 'lab' | 'count';
 
 /** What a widget hears from its worker. */
 export interface LabClientHandlers {
@@ -15,15 +21,18 @@ export interface LabClientHandlers {
 export class LabClient {
   readonly #handlers: LabClientHandlers;
   #backend: BackendName | 'auto';
+  readonly #kind: WorkerKind;
   #worker: Worker | undefined;
 
   /**
    * @param backend `auto` probes and picks the fastest; counting widgets pass `cpu`, which
    *   needs no probe since their work is plain JavaScript.
+   * @param kind the worker script to run.
    */
-  constructor(handlers: LabClientHandlers, backend: BackendName | 'auto') {
+  constructor(handlers: LabClientHandlers, backend: BackendName | 'auto', kind: WorkerKind = 'lab') {
     this.#handlers = handlers;
     this.#backend = backend;
+    this.#kind = kind;
   }
 
   /** Sends a request, starting (and initializing) the worker first if needed. */
@@ -46,7 +55,11 @@ export class LabClient {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
+    // Each URL is written out in full so that the bundler finds and builds both workers.
+    const worker =
+      this.#kind === 'count'
+        ? new Worker(new URL('./count.worker.ts', import.meta.url), { type: 'module' })
+        : new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
     worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.#handlers.message(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();

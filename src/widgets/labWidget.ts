@@ -1,7 +1,7 @@
-import type { BackendName } from '../../lab/backend/probe';
+import type { BackendName } from '../../lab/backend/names';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { isLocale, type Locale } from '../i18n/locales';
-import { LabClient } from './labClient';
+import { LabClient, type WorkerKind } from './labClient';
 import { format, type StringKey } from './strings';
 import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
 
@@ -17,6 +17,8 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
   protected abstract readonly schema: S;
   /** `auto` to probe for the fastest backend; counting widgets use `cpu`. */
   protected abstract readonly backend: BackendName | 'auto';
+  /** The worker script: `count` for widgets that only count (no tfjs), else `lab`. */
+  protected readonly workerKind: WorkerKind = 'lab';
   protected locale: Locale = 'en';
   protected values!: Values<S>;
   protected client: LabClient | undefined;
@@ -44,7 +46,7 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
         this.setValue(key, value as Values<S>[keyof S]);
       });
     }
-    this.client = new LabClient({ message: (m) => this.#receive(m), crash: (reason) => this.#crashed(reason) }, this.backend);
+    this.client = new LabClient({ message: (m) => this.#receive(m), crash: (reason) => this.#crashed(reason) }, this.backend, this.workerKind);
     this.setup();
   }
 

@@ -18,6 +18,7 @@ class NgramExplorerElement extends LabWidget<typeof schema> {
   protected readonly urlPrefix = 'ngram';
   protected readonly schema = schema;
   protected readonly backend = 'cpu';
+  protected override readonly workerKind = 'count';
 
   protected setup(): void {
     this.#fit();

@@ -1,4 +1,4 @@
-import type { BackendName } from '../../lab/backend/probe';
+import type { BackendName } from '../../lab/backend/names';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { LossPoint, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';

@@ -23,6 +23,7 @@ class SamplerElement extends LabWidget<typeof schema> {
   protected readonly urlPrefix = 'sample';
   protected readonly schema = schema;
   protected readonly backend = 'cpu';
+  protected override readonly workerKind = 'count';
   /** The settings of the model the worker holds, so that only a change of model refits it. */
   #fitted = '';
 

@@ -1,4 +1,4 @@
-import { BACKEND_NAMES } from '../../lab/backend/probe';
+import { BACKEND_NAMES } from '../../lab/backend/names';
 import { TRAINABLE_DATASET_FIELD } from './datasetField';
 
 /** The values the trainer's selects offer; the URL may only pick among them. */
