@@ -51,13 +51,22 @@ export interface PlanJob {
 /** What a worker can be asked to run. */
 export type Job = NGramJob | TrainJob | PlanJob;
 
+/** A fault a test can cause in a worker, through the same path a real one takes. */
+export type SimulatedFault = 'context-lost';
+
 /** Messages a widget sends to its worker. */
 export type WorkerRequest =
   | { type: 'init'; backend?: BackendName | 'auto'; baseUrl: string }
+  /** Starts a job; a job still running, or queued and not begun, is stopped first. */
   | { type: 'start'; jobId: number; job: Job }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' }
+  /** Stops job `jobId` and any earlier one, even one queued and not begun; without an id, the running job. */
+  | { type: 'stop'; jobId?: number }
+  /** Continues job `fromJob`, which failed on a lost GPU, on `backend` from its last good step, as job `jobId`. */
+  | { type: 'continue'; jobId: number; fromJob: number; backend: BackendName }
+  /** Test hook: causes `fault` as a real one would happen (the WebGL context lost, the GPU device gone). */
+  | { type: 'simulate'; fault: SimulatedFault }
   | { type: 'sample'; jobId: number; count: number; temperature: number; seed: number; maxLength: number; prompt?: string }
   | { type: 'dispose' };
 
@@ -80,13 +89,26 @@ export interface NGramResult {
   heatmap?: { tokens: string[]; tokenIds: number[]; counts: number[][]; rowTotals: number[] };
 }
 
+/** Why a job failed, when a widget can do something particular about it. */
+export type FailureCode =
+  /** The GPU context or device was lost: the run can continue on another backend from `resumeStep`. */
+  | 'device-lost'
+  /** The loss became NaN or infinite. */
+  | 'diverged';
+
+/** States a job goes through in the worker. */
+export type JobState = 'loading' | 'running' | 'paused' | 'stopped' | 'done';
+
 /** Messages a worker sends back. */
 export type WorkerResponse =
+  /** Sent by the worker's script as it starts, then every few seconds while it can answer: it lives. */
+  | { type: 'alive' }
   | { type: 'ready'; backend: BackendName; probe: ProbeResult[]; /** Threads of the wasm backend, when it is the one chosen. */ threads?: number }
-  | { type: 'state'; jobId: number; state: 'loading' | 'running' | 'paused' | 'stopped' | 'done' }
+  /** `evalAbandoned`: a stop cut an evaluation short, so the curve's last evaluation is older than the last step. */
+  | { type: 'state'; jobId: number; state: JobState; evalAbandoned?: boolean }
   | { type: 'ngram'; jobId: number; result: NGramResult }
   | { type: 'reference'; jobId: number; nll: Record<'train' | 'dev', number>; label: string }
   /** Only the points recorded since the last progress message. */
   | { type: 'progress'; jobId: number; step: number; points: LossPoint[]; elapsedMs: number }
   | { type: 'sample'; jobId: number; texts: string[] }
-  | { type: 'error'; jobId?: number; message: string };
+  | { type: 'error'; jobId?: number; message: string; code?: FailureCode; /** The last good step, from which `continue` can go on. */ resumeStep?: number };
