@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { DeviceLostError, loseDevice, watchDeviceLoss } from '../backend/deviceWatch';
+import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
@@ -10,8 +12,10 @@ import { NGramModel } from '../models/ngram';
 import { sample } from '../sample';
 import { windowBatches } from '../train/batches';
 import { evaluateLoss } from '../train/evaluate';
+import { AdamW } from '../train/optim';
+import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
 import { startTraining } from '../train/run';
-import { type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
+import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
 import type { LossPoint, NGramJob, NGramResult, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /** A job's model, kept for `sample` requests, with the data set it was made from. */
@@ -21,13 +25,26 @@ interface CurrentModel {
   dataset: Dataset;
 }
 
+/** A run on a GPU backend, as of its last good step: what `continue` needs to go on elsewhere. */
+interface Resumable {
+  jobId: number;
+  job: TrainJob | PlanJob;
+  point: ResumePoint;
+}
+
+/** The job being trained, to pause, stop or fail it. */
+interface RunningJob {
+  jobId: number;
+  trainer: Trainer;
+}
+
 /** Most milliseconds between two progress messages while training. */
 const PROGRESS_INTERVAL_MS = 100;
 
 /** What a host needs from where it runs (a worker, a page, Node). */
 export interface HostEnvironment {
-  /** Sends a message to the widget. */
-  post(message: WorkerResponse): void;
+  /** Sends a message to the widget; `transfer` lists buffers to move rather than copy. */
+  post(message: WorkerResponse, transfer?: Transferable[]): void;
   /** Makes a reader of data-set files from the site's base URL (or a folder in Node). */
   reader(baseUrl: string): TextReader;
   /** Folder of tfjs's wasm binaries for a base URL; defaults to `${baseUrl}tfjs/`. */
@@ -40,28 +57,68 @@ export interface HostEnvironment {
  * The lab side of a widget's worker: takes {@link WorkerRequest}s, runs one job at a time and
  * answers with {@link WorkerResponse}s. It touches no DOM, so the same host runs in a Web
  * Worker, on a page's main thread and in Node tests.
+ *
+ * Jobs queue behind one another, but a job is never run for nothing: a `stop`, or a newer
+ * `start`, cancels a job that is running *or* still waiting in the queue. On a GPU backend a
+ * lost device ends the run with the last good step, from which `continue` goes on elsewhere.
  */
 export class LabHost {
   readonly #env: HostEnvironment;
   #read: TextReader | undefined;
   readonly #datasets = new Map<DatasetId, Promise<Dataset>>();
-  #trainer: Trainer | undefined;
+  #running: RunningJob | undefined;
   /** The model of the last job, and the data set it was made from, for `sample` requests. */
   #current: CurrentModel | undefined;
+  /** The last good step of the latest run on a GPU backend. */
+  #resumable: Resumable | undefined;
+  /** Requests run one after another, so that a `start` never races the `init` before it. */
+  #queue: Promise<void> = Promise.resolve();
+  /** The newest job asked for. */
+  #newestJob = 0;
+  /** Jobs with ids up to this one are cancelled. */
+  #cancelledThrough = 0;
 
   constructor(env: HostEnvironment) {
     this.#env = env;
   }
 
-  /** Handles one request; never throws: failures are posted as `error` messages. */
+  /**
+   * Takes a request as it arrives: pause, resume, stop and faults act at once on the running
+   * job; a start or continue cancels what runs or waits, then queues; the rest queue.
+   * Resolves when the request has been handled.
+   */
+  receive(request: WorkerRequest): Promise<void> {
+    switch (request.type) {
+      case 'pause':
+      case 'resume':
+      case 'stop':
+      case 'simulate':
+        return this.handle(request);
+      case 'start':
+      case 'continue':
+        this.#newestJob = Math.max(this.#newestJob, request.jobId);
+        this.#cancel(request.jobId - 1);
+    }
+    this.#queue = this.#queue.then(() => this.handle(request));
+    return this.#queue;
+  }
+
+  /** Resolves once every request received so far has been handled. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  /** Handles one request now; never throws: failures are posted as `error` messages. */
   async handle(request: WorkerRequest): Promise<void> {
     const jobId = 'jobId' in request ? request.jobId : undefined;
     try {
       switch (request.type) {
         case 'init':
-          return await this.#init(request.baseUrl, request.backend ?? 'auto');
+          this.#read = this.#env.reader(request.baseUrl);
+          registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores: this.#env.cores });
+          return await this.#useBackend(request.backend ?? 'auto');
         case 'start':
-          this.#trainer?.stop();
+          if (this.#skipCancelled(request.jobId)) return;
           switch (request.job.kind) {
             case 'ngram':
               return await this.#runNGram(request.jobId, request.job);
@@ -71,27 +128,44 @@ export class LabHost {
               return await this.#runPlan(request.jobId, request.job);
           }
           return;
+        case 'continue':
+          if (this.#skipCancelled(request.jobId)) return;
+          return await this.#continue(request);
         case 'pause':
-          return this.#trainer?.pause();
+          return this.#running?.trainer.pause();
         case 'resume':
-          return this.#trainer?.resume();
+          return this.#running?.trainer.resume();
         case 'stop':
-          return this.#trainer?.stop();
+          return this.#cancel(request.jobId ?? this.#newestJob);
+        case 'simulate':
+          return loseDevice();
         case 'sample':
           return this.#sample(request);
         case 'dispose':
-          this.#trainer?.stop();
+          this.#cancel(this.#newestJob);
           this.#replaceCurrent(undefined);
           return;
       }
     } catch (err) {
-      this.#env.post({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });
+      this.#env.post({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err), ...(err instanceof DivergedError ? { code: 'diverged' } : {}) });
     }
   }
 
-  async #init(baseUrl: string, backend: Parameters<typeof selectBackend>[0]): Promise<void> {
-    this.#read = this.#env.reader(baseUrl);
-    registerBackends(this.#env.wasmDirectory?.(baseUrl) ?? `${baseUrl}tfjs/`, { cores: this.#env.cores });
+  /** Cancels every job up to `jobId`: the running one stops after its step, queued ones never start. */
+  #cancel(jobId: number): void {
+    this.#cancelledThrough = Math.max(this.#cancelledThrough, jobId);
+    if (this.#running && this.#running.jobId <= jobId) this.#running.trainer.stop();
+  }
+
+  /** Whether a job was cancelled before it could start; if so says it stopped. */
+  #skipCancelled(jobId: number): boolean {
+    if (jobId > this.#cancelledThrough) return false;
+    this.#env.post({ type: 'state', jobId, state: 'stopped' });
+    return true;
+  }
+
+  /** Makes `backend` active (a named one is not probed) and tells the widget. */
+  async #useBackend(backend: BackendName | 'auto'): Promise<void> {
     const choice = await selectBackend(backend);
     const threads = choice.backend === 'wasm' ? getThreadsCount() : undefined;
     this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}) });
@@ -111,8 +185,14 @@ export class LabHost {
 
   /** Makes `next` the model that `sample` requests use, freeing the one before. */
   #replaceCurrent(next: CurrentModel | undefined): void {
-    if (this.#current && this.#current.model !== next?.model) this.#current.model.dispose();
+    const old = this.#current;
     this.#current = next;
+    if (!old || old.model === next?.model) return;
+    try {
+      old.model.dispose();
+    } catch {
+      // Its tensors lived on a GPU that is gone; there is nothing left to free.
+    }
   }
 
   async #runNGram(jobId: number, job: NGramJob): Promise<void> {
@@ -132,9 +212,15 @@ export class LabHost {
     this.#env.post({ type: 'state', jobId, state: 'done' });
   }
 
-  async #runBigram(jobId: number, job: TrainJob): Promise<void> {
+  /**
+   * The neural bigram of chapter 1: Adam (as AdamW without decay, with tfjs's epsilon and
+   * beta2, so it is the same update as `tf.train.adam`) or plain SGD, over bigram windows.
+   * With `resume`, goes on from that point instead of from the first step.
+   */
+  async #runBigram(jobId: number, job: TrainJob, resume?: ResumePoint): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
     const dataset = await this.#dataset(job.dataset);
+    if (this.#skipCancelled(jobId)) return;
     const reference = job.reference ?? { order: 2, smoothing: 1 };
     const counts = new NGramModel(dataset.tokenizer.vocabSize, reference).fit(dataset.splits.train);
     this.#env.post({
@@ -151,15 +237,25 @@ export class LabHost {
       train: windowBatches(trainWindows, 0, 0),
       dev: windowBatches(contextWindows(dataset.splits.dev, model.blockSize), 0, 0),
     };
-    const optimizer = job.optimizer === 'sgd' ? tf.train.sgd(job.learningRate) : tf.train.adam(job.learningRate);
+    const optimizer = job.optimizer === 'sgd' ? tf.train.sgd(job.learningRate) : new AdamW({ learningRate: job.learningRate, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+    if (resume) {
+      restoreResumePoint(model, optimizer, resume);
+      sources.batches.skip(resume.step);
+    }
     const progress = this.#progressCallbacks(jobId);
     const trainer = new Trainer({
       model,
       optimizer,
       batches: sources.batches,
       steps: job.steps,
+      startStep: resume?.step,
       evalEvery: job.evalEvery,
-      evaluate: async () => ({ train: await evaluateLoss(model, sources.train), dev: await evaluateLoss(model, sources.dev) }),
+      evaluate: async (stopped) => {
+        const train = await evaluateLoss(model, sources.train, 1, stopped);
+        const dev = await evaluateLoss(model, sources.dev, 1, stopped);
+        return stopped() ? undefined : { train, dev };
+      },
+      between: this.#resumePoints(jobId, job, model, optimizer, job.evalEvery),
       callbacks: progress,
     });
     try {
@@ -170,25 +266,65 @@ export class LabHost {
     }
   }
 
-  async #runPlan(jobId: number, job: PlanJob): Promise<void> {
+  async #runPlan(jobId: number, job: PlanJob, resume?: ResumePoint): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
     const dataset = await this.#dataset(job.dataset);
+    if (this.#skipCancelled(jobId)) return;
     const progress = this.#progressCallbacks(jobId);
-    const run = startTraining(dataset, job.plan, progress);
+    let capture: ((step: number) => Promise<void>) | undefined;
+    const run = startTraining(dataset, job.plan, progress, { resume, between: (step) => capture?.(step) });
+    capture = this.#resumePoints(jobId, job, run.model, run.optimizer, job.plan.evalEvery);
     this.#replaceCurrent({ jobId, model: run.model, dataset });
     await this.#drive(jobId, run.trainer, run.done, progress);
   }
 
-  /** Posts a run's state while it goes, and its end. */
+  /**
+   * Continues a run whose GPU was lost, on another backend, from its last good step: the same
+   * job, restored from the point kept in this worker's memory.
+   */
+  async #continue(request: Extract<WorkerRequest, { type: 'continue' }>): Promise<void> {
+    const saved = this.#resumable;
+    if (!saved || saved.jobId !== request.fromJob) throw new Error('there is no run to continue: start a new one');
+    this.#env.post({ type: 'state', jobId: request.jobId, state: 'loading' });
+    this.#replaceCurrent(undefined); // its tensors were on the lost device
+    await this.#useBackend(request.backend);
+    if (saved.job.kind === 'train') await this.#runBigram(request.jobId, saved.job, saved.point);
+    else await this.#runPlan(request.jobId, saved.job, saved.point);
+  }
+
+  /**
+   * A between-steps hook that keeps the run's last good step in this worker's memory every
+   * `every` steps (as often as it evaluates), on GPU backends only (whose device can be lost; wasm and cpu cannot lose
+   * theirs). The copy is taken between steps, so it never mixes two steps' weights.
+   */
+  #resumePoints(jobId: number, job: TrainJob | PlanJob, model: LanguageModel, optimizer: tf.Optimizer, every: number): (step: number) => Promise<void> {
+    const onGpu = tf.getBackend() === 'webgl' || tf.getBackend() === 'webgpu';
+    return async (step) => {
+      if (!onGpu || step % Math.max(1, every) !== 0) return;
+      this.#resumable = { jobId, job, point: await captureResumePoint(model, optimizer, step) };
+    };
+  }
+
+  /**
+   * Runs a job's training to its end and posts its states. A lost GPU fails the run at once
+   * (its readbacks would never settle) and is reported with the last good step, if one was kept.
+   */
   async #drive(jobId: number, trainer: Trainer, done: Promise<TrainSummary>, progress: { flush(): void }): Promise<void> {
-    this.#trainer = trainer;
-    this.#env.post({ type: 'state', jobId, state: 'running' });
+    this.#running = { jobId, trainer };
+    const unwatch = watchDeviceLoss((reason) => trainer.fail(new DeviceLostError(reason)));
     try {
+      this.#env.post({ type: 'state', jobId, state: 'running' });
       const summary = await done;
       progress.flush();
-      this.#env.post({ type: 'state', jobId, state: summary.stopped ? 'stopped' : 'done' });
+      this.#env.post({ type: 'state', jobId, state: summary.stopped ? 'stopped' : 'done', ...(summary.evalAbandoned ? { evalAbandoned: true } : {}) });
+    } catch (err) {
+      progress.flush();
+      if (!(err instanceof DeviceLostError)) throw err;
+      const resumeStep = this.#resumable?.jobId === jobId ? this.#resumable.point.step : undefined;
+      this.#env.post({ type: 'error', jobId, code: 'device-lost', message: err.message, ...(resumeStep !== undefined ? { resumeStep } : {}) });
     } finally {
-      if (this.#trainer === trainer) this.#trainer = undefined;
+      unwatch();
+      if (this.#running?.trainer === trainer) this.#running = undefined;
     }
   }
 

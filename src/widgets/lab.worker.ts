@@ -1,9 +1,10 @@
 /// <reference lib="webworker" />
 import { LabHost } from '../../lab/worker/host';
 import type { WorkerRequest } from '../../lab/worker/protocol';
+import { announceLife } from './workerLife';
 
 const host = new LabHost({
-  post: (message) => self.postMessage(message),
+  post: (message, transfer) => self.postMessage(message, transfer ?? []),
   cores: navigator.hardwareConcurrency,
   reader: (baseUrl) => async (file) => {
     const response = await fetch(new URL(`data/${file}`, baseUrl));
@@ -12,15 +13,9 @@ const host = new LabHost({
   },
 });
 
-// Requests are handled one after another, so a `start` never races the `init` before it.
-let queue = Promise.resolve();
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  // pause/resume/stop must reach a running job at once, not wait behind it in the queue.
-  if (request.type === 'pause' || request.type === 'resume' || request.type === 'stop') {
-    void host.handle(request);
-    return;
-  }
-  queue = queue.then(() => host.handle(request));
-  if (request.type === 'dispose') void queue.then(() => self.close());
+  void host.receive(request);
+  if (request.type === 'dispose') void host.idle().then(() => self.close());
 });
+announceLife((message) => self.postMessage(message));
