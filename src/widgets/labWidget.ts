@@ -1,9 +1,15 @@
 import type { BackendName } from '../../lab/backend/names';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { isLocale, type Locale } from '../i18n/locales';
-import { LabClient, type WorkerKind } from './labClient';
+import { type CrashKind, LabClient, type WorkerKind } from './labClient';
 import { format, type StringKey } from './strings';
 import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
+
+/** A button offered beside an error. */
+export interface ErrorAction {
+  label: string;
+  run(): void;
+}
 
 /**
  * The behaviour every widget shares (Starlight's pattern: server-rendered markup plus a small
@@ -46,7 +52,7 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
         this.setValue(key, value as Values<S>[keyof S]);
       });
     }
-    this.client = new LabClient({ message: (m) => this.#receive(m), crash: (reason) => this.#crashed(reason) }, this.backend, this.workerKind);
+    this.client = new LabClient({ message: (m) => this.#receive(m), crash: (kind, detail) => this.onCrash(kind, detail) }, this.backend, this.workerKind);
     this.setup();
   }
 
@@ -66,6 +72,29 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
   /** Called when a job failed or the worker crashed, before the error is shown. */
   protected onJobFailed(): void {}
 
+  /** A job of this widget failed in the worker: shows the error with a retry. */
+  protected onWorkerError(message: Extract<WorkerResponse, { type: 'error' }>): void {
+    this.onJobFailed();
+    this.showError(message.message, [this.#retryAction()]);
+  }
+
+  /** The worker was lost (a new one starts with the next request): shows why, with a retry. */
+  protected onCrash(kind: CrashKind, detail?: string): void {
+    this.onJobFailed();
+    this.showError(this.t('error.crash', { reason: this.crashReason(kind, detail) }), [this.#retryAction()]);
+  }
+
+  /** Why a worker was lost, in the page's language. */
+  protected crashReason(kind: CrashKind, detail?: string): string {
+    if (kind === 'error') return detail ?? this.t('error.exited');
+    return this.t(kind === 'exited' ? 'error.exited' : 'error.silent');
+  }
+
+  /** Retrying a counting widget redoes its work for the current settings. */
+  #retryAction(): ErrorAction {
+    return { label: this.t('error.retry'), run: () => this.onSettingChanged(Object.keys(this.schema)[0] as keyof S) };
+  }
+
   /** How a URL notice names the value used instead of a bad one; a widget whose 0 means "the default" says so. */
   protected describeUsedValue(_key: keyof S, used: string): string {
     return used;
@@ -76,8 +105,11 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     target.addEventListener(type, handler, { signal: this.#listeners.signal });
   }
 
-  /** Sets one setting, mirrors it in its control and in the URL, and tells the subclass. */
-  protected setValue<K extends keyof S>(key: K, value: Values<S>[K]): void {
+  /**
+   * Sets one setting, mirrors it in its control and in the URL, and tells the subclass unless
+   * `notify` is false (the widget changed it itself, and has already acted on it).
+   */
+  protected setValue<K extends keyof S>(key: K, value: Values<S>[K], notify = true): void {
     this.values[key] = value;
     const control = this.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-field="${String(key)}"]`);
     if (control) control.value = String(value);
@@ -86,7 +118,7 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     writeState(this.schema, this.values, params, this.urlPrefix);
     const query = params.toString();
     history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
-    this.onSettingChanged(key);
+    if (notify) this.onSettingChanged(key);
   }
 
   /** A new job id; messages of older jobs are then ignored. */
@@ -123,16 +155,24 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     this.ref('status').textContent = text;
   }
 
-  /** Shows an error in the widget, with a retry button that calls `retry`. */
-  protected showError(message: string, retry?: () => void): void {
+  /** Shows an error in the widget, with a button per action (each clears the error first). */
+  protected showError(message: string, actions: ErrorAction[] = []): void {
     const box = this.ref('error');
     box.hidden = false;
     box.replaceChildren(`${this.t('error.prefix')} ${message}`);
-    if (retry) {
+    for (const action of actions) {
       const button = document.createElement('button');
       button.type = 'button';
-      button.textContent = this.t('error.retry');
-      button.addEventListener('click', () => retry(), { once: true });
+      button.className = 'widget-button';
+      button.textContent = action.label;
+      button.addEventListener(
+        'click',
+        () => {
+          this.clearError();
+          action.run();
+        },
+        { once: true },
+      );
       box.append(' ', button);
     }
   }
@@ -151,17 +191,8 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
 
   #receive(message: WorkerResponse): void {
     if ('jobId' in message && message.jobId !== undefined && message.jobId !== this.#jobId) return;
-    if (message.type === 'error') {
-      this.onJobFailed();
-      this.showError(message.message, () => this.onSettingChanged(Object.keys(this.schema)[0] as keyof S));
-      return;
-    }
+    if (message.type === 'error') return this.onWorkerError(message);
     this.onMessage(message);
-  }
-
-  #crashed(reason: string): void {
-    this.onJobFailed();
-    this.showError(this.t('error.crash', { reason }), () => this.onSettingChanged(Object.keys(this.schema)[0] as keyof S));
   }
 
   #showNotices(notices: Notice[]): void {

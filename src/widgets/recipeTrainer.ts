@@ -1,13 +1,13 @@
 import type { BackendName } from '../../lab/backend/names';
 import type { TrainingPlan } from '../../lab/train/run';
-import type { LossPoint, WorkerResponse } from '../../lab/worker/protocol';
+import type { Job, LossPoint, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';
-import { define, LabWidget } from './labWidget';
+import { define } from './labWidget';
+import type { RunPhase, RunState } from './runLifecycle';
 import { carrySteps, planFor, RECIPE_SCHEMA, type RecipeFacts, recipeOf, stepOptions } from './recipeSchema';
 import { stringsFor } from './strings';
 import { trainingChart } from './trainingChart';
-
-type RunState = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+import { TrainingWidget } from './trainingWidget';
 
 /** Wall time while a run is running, pauses excluded, on the page's clock. */
 class Stopwatch {
@@ -30,7 +30,7 @@ class Stopwatch {
 }
 
 /** One training run: what it trains, how far it got, its clock. */
-interface Run {
+interface RecipeRun {
   plan: TrainingPlan;
   facts: RecipeFacts | undefined;
   step: number;
@@ -47,7 +47,7 @@ interface Run {
  * last dev loss), tokens-per-sec, seconds (running time), reached, reference-dev, target,
  * backend and threads.
  */
-class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
+class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
   protected readonly urlPrefix = 'race';
   protected readonly schema = RECIPE_SCHEMA;
   protected get backend(): BackendName | 'auto' {
@@ -55,18 +55,16 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
   }
   #facts = new Map<string, RecipeFacts>();
   #chart: LossChartView | undefined;
-  #run: Run | undefined;
+  #run: RecipeRun | undefined;
   /** The recipe the controls show, to carry the share of steps over when the reader picks another. */
   #recipe = '';
 
-  protected setup(): void {
+  protected override setup(): void {
     const facts = JSON.parse(this.ref('facts').textContent || '[]') as RecipeFacts[];
     this.#facts = new Map(facts.map((f) => [f.id, f]));
     this.#recipe = this.values.recipe;
-    this.listen(this.ref('start'), 'click', () => this.#start());
-    this.listen(this.ref('pause'), 'click', () => this.#togglePause());
-    this.listen(this.ref('stop'), 'click', () => this.client?.send({ type: 'stop' }));
     this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('race.aria'), 0);
+    super.setup();
     this.#showRecipe();
   }
 
@@ -75,48 +73,24 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     this.#chart?.destroy();
     this.#chart = undefined;
     this.#run = undefined;
-    this.#forgetBackend();
-  }
-
-  /** Clears the backend readout: the worker that used that backend is gone. */
-  #forgetBackend(): void {
-    this.ref('backend').textContent = '';
-    delete this.dataset.backend;
-    delete this.dataset.threads;
   }
 
   protected onSettingChanged(key: keyof typeof RECIPE_SCHEMA): void {
-    if (key === 'backend') {
-      this.client?.restart(this.backend); // the next run starts a worker on the chosen backend
-      this.#forgetBackend();
-      this.nextJob(); // the old worker's last messages are ignored
-      this.#showRecipe();
-      return;
-    }
+    if (key === 'backend') this.switchBackend(this.backend); // the next run starts a worker on the chosen backend
     if (key === 'recipe') {
-      // Only the error's retry button reports the recipe without changing it: run again.
-      if (this.values.recipe === this.#recipe) return this.#start();
       const steps = carrySteps(this.values.steps, recipeOf(this.#recipe), recipeOf(this.values.recipe));
       this.#recipe = this.values.recipe;
       if (steps !== this.values.steps) return this.setValue('steps', steps); // which comes back here
     }
-    if (this.#active) this.client?.send({ type: 'stop' });
+    this.dispatch({ type: 'reset' });
     this.nextJob(); // the old run's last messages are ignored
     this.#showRecipe();
-  }
-
-  protected override onJobFailed(): void {
-    this.#setState('error');
   }
 
   protected override describeUsedValue(key: keyof typeof RECIPE_SCHEMA, used: string): string {
     // A steps value of 0 means the recipe's own number of steps.
     if (key !== 'steps' || used !== '0') return used;
     return this.t('race.stepsFull', { steps: recipeOf(this.values.recipe).plan.steps.toLocaleString(this.locale) });
-  }
-
-  get #active(): boolean {
-    return ['loading', 'running', 'paused'].includes(this.dataset.state ?? '');
   }
 
   /** Puts the controls, chart and readouts in their idle state for the chosen recipe. */
@@ -135,7 +109,6 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     }
     this.#run = undefined;
     this.#resetView(planFor(recipe, this.values.steps, this.values.seed).steps);
-    this.#setState('idle');
   }
 
   #resetView(totalSteps: number): void {
@@ -154,43 +127,20 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     if (facts?.target !== undefined) this.dataset.target = String(facts.target);
   }
 
-  /** Pause and Resume are one button; the worker pauses after its current step. */
-  #togglePause(): void {
-    const resume = this.dataset.state === 'paused';
-    this.client?.send({ type: resume ? 'resume' : 'pause' });
-    this.#setState(resume ? 'running' : 'paused');
+  protected makeJob(): Job {
+    const recipe = recipeOf(this.values.recipe);
+    return { kind: 'plan', dataset: recipe.dataset, plan: this.#run!.plan };
   }
 
-  #start(): void {
-    if (this.#active) this.client?.send({ type: 'stop' });
+  protected beginRun(): void {
     const recipe = recipeOf(this.values.recipe);
     const plan = planFor(recipe, this.values.steps, this.values.seed);
     this.#resetView(plan.steps);
     this.#run = { plan, facts: this.#facts.get(recipe.id), step: 0, clock: new Stopwatch() };
-    const jobId = this.nextJob();
-    this.#setState('loading');
-    this.setStatus(this.t('status.loading', { dataset: this.t(`data.${recipe.dataset}`) }));
-    this.client?.send({ type: 'start', jobId, job: { kind: 'plan', dataset: recipe.dataset, plan } });
   }
 
-  protected onMessage(message: WorkerResponse): void {
-    switch (message.type) {
-      case 'ready': {
-        const { backend, threads } = message;
-        this.dataset.backend = backend;
-        if (threads === undefined) delete this.dataset.threads;
-        else this.dataset.threads = String(threads);
-        const used = threads && threads > 1 ? this.t('train.wasmThreads', { backend, threads }) : backend;
-        this.ref('backend').textContent = this.t('train.backendUsed', { backend: used });
-        return;
-      }
-      case 'state':
-        this.#setState(message.state);
-        return;
-      case 'progress':
-        this.#progress(message.step, message.points);
-        return;
-    }
+  protected onRunMessage(message: WorkerResponse): void {
+    if (message.type === 'progress') this.#progress(message.step, message.points);
   }
 
   #progress(step: number, points: LossPoint[]): void {
@@ -203,7 +153,7 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
   }
 
   /** The status line and the `data-*` mirror of a run: step, dev loss, throughput, time. */
-  #showProgress(run: Run, ended: boolean): void {
+  #showProgress(run: RecipeRun, ended: boolean): void {
     const seconds = run.clock.seconds;
     const rate = run.step > 0 && seconds > 0 && run.facts ? (run.step * run.facts.tokensPerStep) / seconds : NaN;
     const left = run.step > 0 ? ((run.plan.steps - run.step) * seconds) / run.step : NaN;
@@ -221,7 +171,7 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
   }
 
   /** The final dev loss beside the Node reference, and the target reached or not. */
-  #showOutcome(run: Run): void {
+  #showOutcome(run: RecipeRun): void {
     this.#showProgress(run, true);
     if (run.dev === undefined) return;
     const loss = (x: number) => this.number(x, 3);
@@ -247,26 +197,21 @@ class RecipeTrainerElement extends LabWidget<typeof RECIPE_SCHEMA> {
     return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
   }
 
-  #setState(state: RunState): void {
-    this.dataset.state = state;
+  protected onPhase(phase: RunPhase, state: RunState): void {
     const run = this.#run;
-    if (state === 'running') run?.clock.start();
+    if (phase === 'running') run?.clock.start();
     else run?.clock.stop();
-    const live = state === 'running' || state === 'paused';
-    (this.ref('pause') as HTMLButtonElement).disabled = !live;
-    (this.ref('stop') as HTMLButtonElement).disabled = !(live || state === 'loading');
-    this.ref('pause').textContent = this.t(state === 'paused' ? 'train.resume' : 'train.pause');
-    this.ref('pause').setAttribute('aria-pressed', String(state === 'paused'));
-    const status: Partial<Record<RunState, string>> = {
+    const status: Partial<Record<RunPhase, string>> = {
       idle: this.t('race.idle'),
+      loading: this.t('status.loading', { dataset: this.t(`data.${recipeOf(this.values.recipe).dataset}`) }),
       running: this.t('race.training'),
       paused: this.t('train.paused'),
-      stopped: this.t('train.stopped'),
+      stopped: [this.t('train.stopped'), state.evalAbandoned ? this.t('train.evalAbandoned') : ''].filter(Boolean).join(' '),
       done: this.t('train.done'),
       error: '',
     };
-    if (status[state] !== undefined) this.setStatus(status[state]);
-    if (run && (state === 'done' || state === 'stopped')) this.#showOutcome(run);
+    if (status[phase] !== undefined) this.setStatus(status[phase]);
+    if (run && (phase === 'done' || phase === 'stopped')) this.#showOutcome(run);
   }
 }
 

@@ -12,7 +12,8 @@ import type { FailureCode, JobState } from '../../lab/worker/protocol';
  *   the worker), so the new one begins at once;
  * - stop settles within {@link STOP_GRACE_MS}: the worker's answer, or the grace timer, whichever
  *   comes first (a late answer of the old job is then ignored);
- * - a backend switch stops the run and restarts the worker on the new backend;
+ * - a backend switch stops the run and restarts the worker on the new backend; another change
+ *   of what is trained stops the run and starts over, idle;
  * - a crashed or silent worker ends the run with a message; the next start gets a new worker;
  * - a lost GPU ends the run with a message and the step it can continue from on another backend.
  */
@@ -51,7 +52,9 @@ export type RunEvent =
   | { type: 'job-failed'; job?: number; message: string; code?: FailureCode; resumeStep?: number }
   | { type: 'worker-crashed'; reason: string }
   | { type: 'backend-changed'; backend: BackendName | 'auto' }
-  | { type: 'continue'; job: number; backend: BackendName };
+  | { type: 'continue'; job: number; backend: BackendName }
+  /** The reader changed what a run trains: any run stops, and the widget starts over, idle. */
+  | { type: 'reset' };
 
 /** What the widget must do after a transition, in order. */
 export type RunEffect =
@@ -114,6 +117,8 @@ export function transition(state: RunState, event: RunEvent): { state: RunState;
       const failure = phase === 'error' ? state.failure : undefined;
       return { state: { phase, job: state.job, failure }, effects: [{ type: 'restart-worker', backend: event.backend }] };
     }
+    case 'reset':
+      return { state: { phase: 'idle', job: state.job }, effects: isActive(state.phase) ? [{ type: 'send-stop', job: state.job }] : [] };
     case 'continue': {
       if (state.phase !== 'error' || state.failure?.resumeStep === undefined) return same;
       return { state: { phase: 'loading', job: event.job }, effects: [{ type: 'send-continue', job: event.job, fromJob: state.job, backend: event.backend }] };

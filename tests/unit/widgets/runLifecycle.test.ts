@@ -106,6 +106,15 @@ describe('the run lifecycle', () => {
     expect(play({ type: 'backend-changed', backend: 'cpu' })).toEqual({ state: INITIAL_RUN_STATE, effects: [{ type: 'restart-worker', backend: 'cpu' }] });
   });
 
+  it('a change of what is trained stops the run and starts over, idle', () => {
+    const { state, effects } = play(...running(2), { type: 'reset' });
+    expect(state).toEqual({ phase: 'idle', job: 2 });
+    expect(effects.at(-1)).toEqual({ type: 'send-stop', job: 2 });
+    const failed = play({ type: 'start', job: 1 }, { type: 'job-failed', job: 1, message: 'x' }, { type: 'reset' });
+    expect(failed).toMatchObject({ state: { phase: 'idle' } });
+    expect(failed.effects.filter((e) => e.type === 'send-stop')).toEqual([]);
+  });
+
   it('a lost GPU context ends the run with the step to continue from, and continue goes on from there', () => {
     const lost = play(...running(1), { type: 'job-failed', job: 1, message: 'the WebGL context was lost', code: 'device-lost', resumeStep: 40 });
     expect(lost.state).toMatchObject({ phase: 'error', failure: { code: 'device-lost', resumeStep: 40 } });

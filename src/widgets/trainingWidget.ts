@@ -1,0 +1,183 @@
+import type { BackendName } from '../../lab/backend/names';
+import type { Job, WorkerResponse } from '../../lab/worker/protocol';
+import type { CrashKind } from './labClient';
+import { type ErrorAction, LabWidget } from './labWidget';
+import { INITIAL_RUN_STATE, isActive, type RunEffect, type RunEvent, type RunPhase, type RunState, STOP_GRACE_MS, transition } from './runLifecycle';
+import type { Field, Schema, Values } from './urlState';
+
+/** A trainer's settings: whatever it trains, plus the backend it trains on. */
+export type TrainerSettings = Schema & { backend: Extract<Field, { kind: 'enum' }> };
+
+/** Where a run whose GPU was lost goes on: the backend every browser has and trains fastest on a CPU. */
+const FALLBACK_BACKEND: BackendName = 'wasm';
+
+/**
+ * What every trainer of the course shares: Train, Pause/Resume and Stop buttons driven by the
+ * one run lifecycle ({@link transition}), the backend readout, and what a failed run offers
+ * (try again; after a lost GPU, continue on wasm from the last good step). Subclasses say what
+ * a run is ({@link makeJob}), clear their view when one begins, show its progress, and put
+ * words to its phases. The phase is mirrored in `data-state`; the backend in `data-backend`
+ * and `data-threads`.
+ */
+export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidget<S> {
+  #run: RunState = INITIAL_RUN_STATE;
+  #stopTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The job a run trains, from the current settings. */
+  protected abstract makeJob(): Job;
+  /** A new run begins (not a continued one): clear the chart and readouts. */
+  protected abstract beginRun(): void;
+  /** A message of the current run other than its state (progress, references), or the worker's `ready`. */
+  protected abstract onRunMessage(message: WorkerResponse): void;
+  /** The run's phase changed: update the status line and readouts. */
+  protected abstract onPhase(phase: RunPhase, run: RunState): void;
+
+  /** The current run's state. */
+  protected get run(): RunState {
+    return this.#run;
+  }
+
+  /** Whether a run holds the worker (loading, running, paused or stopping). */
+  protected get active(): boolean {
+    return isActive(this.#run.phase);
+  }
+
+  protected setup(): void {
+    this.listen(this.ref('start'), 'click', () => this.startRun());
+    this.listen(this.ref('pause'), 'click', () => this.dispatch({ type: this.#run.phase === 'paused' ? 'resume' : 'pause' }));
+    this.listen(this.ref('stop'), 'click', () => this.dispatch({ type: 'stop' }));
+    this.#render();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#stopTimer);
+    this.#run = INITIAL_RUN_STATE;
+    this.forgetBackend();
+  }
+
+  /** Starts a new run from the current settings, stopping one under way. */
+  protected startRun(): void {
+    this.beginRun();
+    this.dispatch({ type: 'start', job: this.nextJob() });
+  }
+
+  /** The backend setting changed: the run stops and the worker restarts on it. */
+  protected switchBackend(backend: BackendName | 'auto'): void {
+    this.forgetBackend();
+    this.dispatch({ type: 'backend-changed', backend });
+    this.nextJob(); // the old worker's last words are ignored
+  }
+
+  /** Feeds an event to the lifecycle and carries out what it says. */
+  protected dispatch(event: RunEvent): void {
+    const before = this.#run.phase;
+    const { state, effects } = transition(this.#run, event);
+    this.#run = state;
+    for (const effect of effects) this.#carryOut(effect);
+    if (state.phase !== before || event.type === 'start' || event.type === 'continue') this.#render();
+  }
+
+  #carryOut(effect: RunEffect): void {
+    switch (effect.type) {
+      case 'send-start':
+        return this.client?.send({ type: 'start', jobId: effect.job, job: this.makeJob() });
+      case 'send-stop':
+        return this.client?.send({ type: 'stop', jobId: effect.job });
+      case 'send-pause':
+        return this.client?.send({ type: 'pause' });
+      case 'send-resume':
+        return this.client?.send({ type: 'resume' });
+      case 'send-continue':
+        this.client?.send({ type: 'continue', jobId: effect.job, fromJob: effect.fromJob, backend: effect.backend });
+        return this.client?.adoptBackend(effect.backend);
+      case 'restart-worker':
+        return this.client?.restart(effect.backend);
+      case 'arm-stop-timer':
+        clearTimeout(this.#stopTimer);
+        this.#stopTimer = setTimeout(() => this.dispatch({ type: 'stop-timeout', job: effect.job }), STOP_GRACE_MS);
+        return;
+    }
+  }
+
+  protected onMessage(message: WorkerResponse): void {
+    switch (message.type) {
+      case 'ready':
+        this.#showBackend(message.backend, message.threads);
+        return this.onRunMessage(message);
+      case 'state':
+        return this.dispatch({ type: 'worker-state', job: message.jobId, state: message.state, evalAbandoned: message.evalAbandoned });
+      default:
+        if (this.active) this.onRunMessage(message);
+    }
+  }
+
+  protected override onWorkerError(message: Extract<WorkerResponse, { type: 'error' }>): void {
+    this.dispatch({ type: 'job-failed', job: message.jobId, message: message.message, code: message.code, resumeStep: message.resumeStep });
+  }
+
+  protected override onCrash(kind: CrashKind, detail?: string): void {
+    this.forgetBackend();
+    this.dispatch({ type: 'worker-crashed', reason: this.t('error.crash', { reason: this.crashReason(kind, detail) }) });
+  }
+
+  /** Clears the backend readout: the worker that used that backend is gone. */
+  protected forgetBackend(): void {
+    this.ref('backend').textContent = '';
+    delete this.dataset.backend;
+    delete this.dataset.threads;
+  }
+
+  #showBackend(backend: BackendName, threads: number | undefined): void {
+    this.dataset.backend = backend;
+    if (threads === undefined) delete this.dataset.threads;
+    else this.dataset.threads = String(threads);
+    const used = threads && threads > 1 ? this.t('train.wasmThreads', { backend, threads }) : backend;
+    this.ref('backend').textContent = this.t('train.backendUsed', { backend: used });
+  }
+
+  /** Buttons, `data-state`, the error and its actions, then the subclass's words for the phase. */
+  #render(): void {
+    const { phase, failure } = this.#run;
+    this.dataset.state = phase;
+    const live = phase === 'running' || phase === 'paused';
+    (this.ref('pause') as HTMLButtonElement).disabled = !live;
+    (this.ref('stop') as HTMLButtonElement).disabled = !(live || phase === 'loading');
+    this.ref('pause').textContent = this.t(phase === 'paused' ? 'train.resume' : 'train.pause');
+    this.ref('pause').setAttribute('aria-pressed', String(phase === 'paused'));
+    if (phase === 'error' && failure) this.showError(this.#failureText(), this.#failureActions());
+    else this.clearError();
+    if (phase === 'stopping') this.setStatus(this.t('train.stopping'));
+    this.onPhase(phase, this.#run);
+  }
+
+  #failureText(): string {
+    const failure = this.#run.failure!;
+    return failure.code === 'device-lost' ? this.t('error.deviceLost', { reason: failure.message }) : failure.message;
+  }
+
+  /** After a lost GPU: continue on wasm from the last good step, or start again there; else try again. */
+  #failureActions(): ErrorAction[] {
+    const failure = this.#run.failure!;
+    if (failure.code !== 'device-lost') return [{ label: this.t('error.retry'), run: () => this.startRun() }];
+    const moveToFallback = () => this.setValue('backend', FALLBACK_BACKEND as Values<S>['backend'], false);
+    const restart: ErrorAction = {
+      label: this.t('error.restartOn', { backend: FALLBACK_BACKEND }),
+      run: () => {
+        moveToFallback();
+        this.switchBackend(FALLBACK_BACKEND);
+        this.startRun();
+      },
+    };
+    if (failure.resumeStep === undefined) return [restart];
+    const resume: ErrorAction = {
+      label: this.t('error.continueOn', { backend: FALLBACK_BACKEND, step: failure.resumeStep }),
+      run: () => {
+        moveToFallback();
+        this.forgetBackend();
+        this.dispatch({ type: 'continue', job: this.nextJob(), backend: FALLBACK_BACKEND });
+      },
+    };
+    return [resume, restart];
+  }
+}
