@@ -99,6 +99,38 @@ describe('LabHost (the worker, run in Node)', () => {
     expect(of('ngram')[0]!.jobId).toBe(4);
   });
 
+  it('a stop that arrives before its job begins cancels it, and a newer start cancels an older one', async () => {
+    const { host, of } = makeHost();
+    const job = { kind: 'train', dataset: 'names', model: 'bigram', seed: 1, steps: 50, learningRate: 0.1, batchSize: 1024, evalEvery: 10 } as const;
+    const init = host.receive({ type: 'init', baseUrl: '/', backend: 'wasm' });
+    void host.receive({ type: 'start', jobId: 1, job });
+    void host.receive({ type: 'stop', jobId: 1 }); // while init still runs: job 1 has not begun
+    void host.receive({ type: 'start', jobId: 2, job });
+    void host.receive({ type: 'start', jobId: 3, job }); // 2 is cancelled by 3 before it begins
+    await init;
+    await host.idle();
+    expect(of('state').filter((m) => m.jobId === 1).map((m) => m.state)).toEqual(['stopped']);
+    expect(of('state').filter((m) => m.jobId === 2).map((m) => m.state)).toEqual(['stopped']);
+    expect(of('progress').every((m) => m.jobId === 3)).toBe(true);
+    expect(of('state').filter((m) => m.jobId === 3).map((m) => m.state)).toEqual(['loading', 'running', 'done']);
+  });
+
+  it('a start while a job runs stops that job after its step, without a final evaluation', async () => {
+    const { host, messages, of } = makeHost();
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'wasm' });
+    const long = { kind: 'train', dataset: 'names', model: 'bigram', seed: 1, steps: 100_000, learningRate: 0.1, batchSize: 256, evalEvery: 7 } as const;
+    void host.receive({ type: 'start', jobId: 1, job: long });
+    while (!of('progress').some((m) => m.jobId === 1 && m.step >= 3)) await new Promise((r) => setTimeout(r, 5));
+    await host.receive({ type: 'start', jobId: 2, job: { ...long, steps: 5 } });
+    const first = messages.filter((m) => 'jobId' in m && m.jobId === 1);
+    expect(first.at(-1)).toMatchObject({ type: 'state', state: 'stopped' });
+    const steps = of('progress').filter((m) => m.jobId === 1).flatMap((m) => m.points);
+    const lastStep = Math.max(...steps.map((p) => p.step));
+    expect(lastStep).toBeLessThan(100_000);
+    expect(steps.filter((p) => p.series === 'dev').every((p) => p.step % 7 === 0)).toBe(true); // no evaluation at the stop
+    expect(of('state').filter((m) => m.jobId === 2).map((m) => m.state)).toEqual(['loading', 'running', 'done']);
+  });
+
   it('answers a sample request without a model with an error, not a crash', async () => {
     const { host, of } = makeHost();
     await host.handle({ type: 'sample', jobId: 99, count: 1, temperature: 1, seed: 1, maxLength: 5 });
