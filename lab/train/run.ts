@@ -62,10 +62,11 @@ export function scheduleOf(plan: TrainingPlan): Schedule | undefined {
 /**
  * Loss of a model on a whole split (every example, or non-overlapping windows of running text),
  * or on its first `maxBatches` evaluation batches.
+ * @param stopped asked before each batch; NaN when it cut the evaluation short (see {@link evaluateLoss}).
  */
-export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity): Promise<number> {
+export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity, stopped?: () => boolean): Promise<number> {
   const pass = sequencePass(dataset.splits[split], length, EVAL_BATCH);
-  return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches));
+  return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches), stopped);
 }
 
 /** A run in progress: its model (live while it trains), its trainer (pause, resume, stop) and its end. */
@@ -94,7 +95,11 @@ export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: T
     evalEvery: plan.evalEvery,
     schedule: scheduleOf(plan),
     clipNorm: plan.clipNorm,
-    evaluate: async () => ({ train: await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES), dev: await splitLoss(model, dataset, 'dev', length) }),
+    evaluate: async (stopped) => {
+      const train = await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES, stopped);
+      const dev = await splitLoss(model, dataset, 'dev', length, Infinity, stopped);
+      return stopped() ? undefined : { train, dev };
+    },
     callbacks,
   });
   const done = trainer.run().finally(() => {
