@@ -137,14 +137,16 @@ export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
       if (moments && (moments.m.length !== size || moments.v.length !== size)) throw new Error(`the optimizer state's moments of variable ${i} have ${moments.m.length} values, the variable has ${size}`);
     });
     this.#disposeMoments();
-    variables.forEach((variable, i) => {
-      const moments = state.moments[i];
-      if (!moments) return;
-      this.#moments.set(variable.name, {
-        m: tf.variable(tf.tensor(moments.m, variable.shape, 'float32'), false), // same shape as the variable
-        v: tf.variable(tf.tensor(moments.v, variable.shape, 'float32'), false),
-      });
-    });
+    tf.tidy(() =>
+      variables.forEach((variable, i) => {
+        const moments = state.moments[i];
+        if (!moments) return;
+        this.#moments.set(variable.name, {
+          m: tf.variable(tf.tensor(moments.m, variable.shape, 'float32'), false), // same shape as the variable
+          v: tf.variable(tf.tensor(moments.v, variable.shape, 'float32'), false),
+        });
+      }),
+    );
     this.#step = state.step;
     this.iterations_ = state.step;
   }
