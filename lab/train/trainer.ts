@@ -126,7 +126,8 @@ export class Trainer {
   /**
    * Makes run() reject with `error` now, even while it awaits a readback or an evaluation that
    * will never settle (a lost WebGL context leaves `data()` pending forever). The tensors of the
-   * step in flight are freed; the work the backend still holds is abandoned, not awaited.
+   * step in flight are freed; an evaluation in flight sees `stopped()` true and should give up;
+   * the work the backend still holds is abandoned, not awaited.
    */
   fail(error: Error): void {
     if (this.#error) return;
@@ -154,7 +155,9 @@ export class Trainer {
     let elapsedMs = 0;
     const runEval = async (step: number) => {
       if (!evaluate || this.#stopped) return;
-      const losses = await this.#guard(evaluate(() => this.#stopped));
+      // A failure stops it too: an evaluation left running after run() rejected would go on
+      // reading a model that its owner is about to dispose.
+      const losses = await this.#guard(evaluate(() => this.#stopped || this.#error !== undefined));
       if (!losses) {
         evalAbandoned = true;
         return;

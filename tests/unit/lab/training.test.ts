@@ -165,13 +165,26 @@ describe('trainer lifecycle', () => {
     dispose();
   });
 
-  it('fail() rejects run() at once while an evaluation never settles', async () => {
-    const { trainer, dispose } = setup({ steps: 10 }, { evaluate: () => new Promise(() => {}) });
-    const running = trainer.run();
+  it('fail() rejects run() at once while an evaluation never settles, and tells a live one to stop', async () => {
     const lost = new Error('WebGL context lost');
-    setTimeout(() => trainer.fail(lost), 10);
+    const hung = setup({ steps: 10 }, { evaluate: () => new Promise(() => {}) });
+    const running = hung.trainer.run();
+    setTimeout(() => hung.trainer.fail(lost), 10);
     await expect(running).rejects.toBe(lost);
-    dispose();
+    hung.dispose();
+    let gaveUp: () => void = () => {};
+    const evaluate = async (stopped: () => boolean) => {
+      while (!stopped()) await sleep(5);
+      gaveUp();
+      return undefined;
+    };
+    const polling = setup({ steps: 10 }, { evaluate });
+    const evaluationEnded = new Promise<void>((resolve) => (gaveUp = resolve));
+    const rejected = expect(polling.trainer.run()).rejects.toBe(lost);
+    polling.trainer.fail(lost);
+    await rejected;
+    await evaluationEnded;
+    polling.dispose();
   });
 
   it('fail() rejects run() at once while a readback never settles, and frees the step', async () => {
