@@ -115,7 +115,8 @@ export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
   async exportState(variables: tf.Variable[]): Promise<OptimizerState> {
     if (this.#disposed) throw new Error('this AdamW was disposed: its state is gone');
     const step = this.#step;
-    const copy = async (t: tf.Variable) => Float32Array.from((await t.data()) as Float32Array); // cpu's data() is its own array
+    // Copies: webgl and cpu return their own cached array from data(), which a transfer would detach.
+    const copy = async (t: tf.Variable) => ((await t.data()) as Float32Array).slice();
     const moments = await Promise.all(
       variables.map(async (variable) => {
         const moments = this.#moments.get(variable.name);

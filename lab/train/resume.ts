@@ -20,8 +20,8 @@ export interface ResumePoint {
 /**
  * Copies a model's weights and its optimizer's state. Call it between steps (e.g. from the
  * trainer's `between` hook): a step that ran during its reads would mix two steps.
- * The arrays are copies: some backends return their own cache from `data()` (webgl, cpu), which
- * a transfer to another thread would detach.
+ * The arrays are copies that the point owns, so that they can be transferred (see
+ * {@link resumeTransferables}).
  * @throws for an optimizer whose state it cannot read (anything but AdamW and plain SGD).
  */
 export async function captureResumePoint(model: LanguageModel, optimizer: tf.Optimizer, step: number): Promise<ResumePoint> {
