@@ -16,6 +16,11 @@ export interface Batch {
 export interface BatchSource {
   /** The next batch; the caller disposes it. */
   next(): Batch;
+  /**
+   * Moves on by `batches` batches without building them: afterwards `next()` returns what it
+   * would after `batches` calls. A resumed run skips the batches its first steps used.
+   */
+  skip(batches: number): void;
   /** Frees tensors the source keeps between batches. */
   dispose(): void;
 }
@@ -37,6 +42,7 @@ export function windowBatches(windows: ContextWindows, batchSize: number, seed: 
     const y = tf.tensor2d(targets(windows.y), [windows.count, length], 'int32'); // (N, T)
     return {
       next: () => ({ x: x.clone(), y: y.clone() }), // clones share x's data: no copy per step
+      skip: () => {}, // every batch is the same
       dispose: () => tf.dispose([x, y]),
     };
   }
@@ -55,8 +61,14 @@ export function windowBatches(windows: ContextWindows, batchSize: number, seed: 
         y: tf.tensor2d(targets(ys), [batchSize, length], 'int32'), // (B, T)
       };
     },
+    skip: (batches) => drawSkip(rng, windows.count, batches * batchSize),
     dispose: () => {},
   };
+}
+
+/** Draws `draws` random indices below `count` and drops them: what skipping random batches costs. */
+function drawSkip(rng: Rng, count: number, draws: number): void {
+  for (let i = 0; i < draws; i++) rng.int(count);
 }
 
 /** The (x, y) rows a sequence model learns from, before batching. */
@@ -118,6 +130,7 @@ export function sequenceBatches(split: Split, blockSize: number, batchSize: numb
   const rng = new Rng(seed);
   return {
     next: () => batchOf(rows, Array.from({ length: batchSize }, () => rng.int(rows.count)), blockSize),
+    skip: (batches) => drawSkip(rng, rows.count, batches * batchSize),
     dispose: () => {},
   };
 }
@@ -129,15 +142,21 @@ export function sequenceBatches(split: Split, blockSize: number, batchSize: numb
  */
 export function sequencePass(split: Split, blockSize: number, batchSize: number): { source: BatchSource; batches: number } {
   const rows = sequenceRows(split, blockSize, split.wrapped ? 1 : blockSize);
-  let next = 0;
+  const batches = Math.ceil(rows.count / batchSize);
+  /** Batches before the pass starts over (one, empty, for an empty split). */
+  const cycle = Math.max(1, batches);
+  /** Index of the next batch within the pass. */
+  let position = 0;
   return {
-    batches: Math.ceil(rows.count / batchSize),
+    batches,
     source: {
       next: () => {
-        const picks = Array.from({ length: Math.min(batchSize, rows.count - next) }, (_, i) => next + i);
-        next = next + picks.length >= rows.count ? 0 : next + picks.length;
+        const start = position * batchSize;
+        const picks = Array.from({ length: Math.min(batchSize, rows.count - start) }, (_, i) => start + i);
+        position = (position + 1) % cycle;
         return batchOf(rows, picks, blockSize);
       },
+      skip: (skipped) => (position = (position + skipped) % cycle),
       dispose: () => {},
     },
   };

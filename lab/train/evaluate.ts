@@ -6,11 +6,15 @@ import type { BatchSource } from './batches';
  * Mean loss of a model over every batch of a source that covers a split once (e.g. a
  * full-batch {@link windowBatches}), without gradients.
  * @param batches how many batches make up the split.
+ * @param stopped asked before each batch; once it returns true the evaluation gives up, so that
+ *   a stop need not wait for a whole split (the source is then left mid-pass).
+ * @returns the mean loss, or NaN when `stopped` cut it short (or the split has no targets).
  */
-export async function evaluateLoss(model: LanguageModel, source: BatchSource, batches = 1): Promise<number> {
+export async function evaluateLoss(model: LanguageModel, source: BatchSource, batches = 1, stopped?: () => boolean): Promise<number> {
   let sum = 0;
   let weight = 0;
   for (let i = 0; i < batches; i++) {
+    if (stopped?.()) return NaN;
     const { x, y } = source.next();
     const [loss, count] = tf.tidy(() => [model.forward(x, y).loss!, y.greaterEqual(0).sum()]); // scalars
     const [l, c] = [(await loss.data())[0]!, (await count.data())[0]!];

@@ -27,9 +27,22 @@ interface Moments {
 }
 
 /**
+ * AdamW's state as plain arrays, to resume a run elsewhere (another worker, a later session):
+ * the step count of the bias corrections and each variable's moments.
+ */
+export interface OptimizerState {
+  /** Steps taken. */
+  step: number;
+  /** Moments per variable, in the order of the variables given; null before its first update. */
+  moments: ({ m: Float32Array; v: Float32Array } | null)[];
+}
+
+/**
  * Adam with decoupled weight decay (AdamW, as PyTorch's `torch.optim.AdamW`), and a learning
  * rate that a schedule can set. tfjs has Adam but not AdamW; this one also updates each variable
- * in one fused kernel on wasm and cpu (see adamwKernel.ts), where tfjs's Adam runs a dozen ops.
+ * in one fused kernel on wasm and cpu (see adamwKernel.ts), where tfjs's Adam runs a dozen ops,
+ * and its state can be exported and imported to resume a run. With `weightDecay: 0` it is plain
+ * Adam (see {@link adam}).
  */
 export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
   static get className(): string {
@@ -45,6 +58,8 @@ export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
   readonly #moments = new Map<string, Moments>();
   /** Steps taken, for the bias corrections. */
   #step = 0;
+  /** Set by dispose(): the moments are gone, so an export would silently lose them. */
+  #disposed = false;
 
   constructor(options: AdamWOptions) {
     super();
@@ -92,7 +107,57 @@ export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
     this.incrementIterations();
   }
 
+  /**
+   * Reads the step count and the moments of `variables` (copies the optimizer does not share,
+   * so their buffers can be transferred to another thread).
+   * @throws when the optimizer was disposed.
+   */
+  async exportState(variables: tf.Variable[]): Promise<OptimizerState> {
+    if (this.#disposed) throw new Error('this AdamW was disposed: its state is gone');
+    const step = this.#step;
+    // Copies: webgl and cpu return their own cached array from data(), which a transfer would detach.
+    const copy = async (t: tf.Variable) => ((await t.data()) as Float32Array).slice();
+    const moments = await Promise.all(
+      variables.map(async (variable) => {
+        const moments = this.#moments.get(variable.name);
+        return moments ? { m: await copy(moments.m), v: await copy(moments.v) } : null;
+      }),
+    );
+    return { step, moments };
+  }
+
+  /**
+   * Replaces the step count and the moments of `variables` by an exported state, as if this
+   * optimizer had taken those steps. Moments of other variables are dropped.
+   * @throws when the state's moments do not match the variables in number or size.
+   */
+  importState(variables: tf.Variable[], state: OptimizerState): void {
+    if (state.moments.length !== variables.length) throw new Error(`the optimizer state has moments for ${state.moments.length} variables, the model has ${variables.length}`);
+    state.moments.forEach((moments, i) => {
+      const size = variables[i]!.size;
+      if (moments && (moments.m.length !== size || moments.v.length !== size)) throw new Error(`the optimizer state's moments of variable ${i} have ${moments.m.length} values, the variable has ${size}`);
+    });
+    this.#disposeMoments();
+    tf.tidy(() =>
+      variables.forEach((variable, i) => {
+        const moments = state.moments[i];
+        if (!moments) return;
+        this.#moments.set(variable.name, {
+          m: tf.variable(tf.tensor(moments.m, variable.shape, 'float32'), false), // same shape as the variable
+          v: tf.variable(tf.tensor(moments.v, variable.shape, 'float32'), false),
+        });
+      }),
+    );
+    this.#step = state.step;
+    this.iterations_ = state.step;
+  }
+
   override dispose(): void {
+    this.#disposeMoments();
+    this.#disposed = true;
+  }
+
+  #disposeMoments(): void {
     for (const { m, v } of this.#moments.values()) tf.dispose([m, v]);
     this.#moments.clear();
   }
@@ -109,6 +174,15 @@ export class AdamW extends tf.Optimizer implements ScheduledOptimizer {
     }
     return moments;
   }
+}
+
+/**
+ * Plain Adam with tfjs's defaults (`tf.train.adam(learningRate)`: beta1 0.9, beta2 0.999,
+ * epsilon 1e-7, no weight decay) as an {@link AdamW}, so that chapter 1's runs can be resumed
+ * and use the fused kernel. Its updates match tfjs's Adam to about 1e-6 (adamw.test.ts).
+ */
+export function adam(learningRate: number): AdamW {
+  return new AdamW({ learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
 }
 
 /** A learning rate as a function of the step (0-based). */

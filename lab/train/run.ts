@@ -4,7 +4,8 @@ import { blockSizeOf, createModel, type ModelSpec } from '../models/registry';
 import { type BatchSource, sequenceBatches, sequencePass } from './batches';
 import { evaluateLoss } from './evaluate';
 import { AdamW, type Schedule, warmupCosine } from './optim';
-import { type TrainerCallbacks, Trainer, type TrainSummary } from './trainer';
+import { type ResumePoint, restoreResumePoint } from './resume';
+import { type TrainerCallbacks, Trainer, type TrainerOptions, type TrainSummary } from './trainer';
 
 /**
  * Everything that defines a training run of a sequence model, as plain data: what a recipe,
@@ -62,44 +63,75 @@ export function scheduleOf(plan: TrainingPlan): Schedule | undefined {
 /**
  * Loss of a model on a whole split (every example, or non-overlapping windows of running text),
  * or on its first `maxBatches` evaluation batches.
+ * @param stopped asked before each batch; NaN when it cut the evaluation short (see {@link evaluateLoss}).
  */
-export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity): Promise<number> {
+export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity, stopped?: () => boolean): Promise<number> {
   const pass = sequencePass(dataset.splits[split], length, EVAL_BATCH);
-  return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches));
+  return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches), stopped);
 }
 
 /** A run in progress: its model (live while it trains), its trainer (pause, resume, stop) and its end. */
 export interface TrainingRun {
   model: LanguageModel;
+  /** The run's AdamW, e.g. for captureResumePoint (resume.ts) in `between`; disposed when `done` settles. */
+  optimizer: AdamW;
   trainer: Trainer;
   /** Resolves when the run ends; the model stays alive, the caller disposes it. */
   done: Promise<TrainSummary>;
 }
 
+/** How {@link startTraining} starts, besides the plan. */
+export interface StartOptions {
+  /** Goes on from this point of the same plan (same weights, optimizer state and batches after it). */
+  resume?: ResumePoint;
+  /** The trainer's hook between steps, e.g. to capture resume points. */
+  between?: TrainerOptions['between'];
+}
+
 /**
  * Builds the plan's model and trains it on a data set: AdamW, the plan's schedule and clipping,
  * random batches of the training split, and at every evaluation the full dev loss and a train
- * estimate. The same function runs in the worker, a page and the command line.
+ * estimate. With `options.resume` it goes on from that step and gives the losses and weights the
+ * uninterrupted run gives. The same function runs in the worker, a page and the command line.
+ * @throws when the resume point does not fit the plan's model (see {@link restoreResumePoint}).
  */
-export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: TrainerCallbacks = {}): TrainingRun {
+export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: TrainerCallbacks = {}, options: StartOptions = {}): TrainingRun {
   const model = createModel(plan.model, dataset.tokenizer.vocabSize);
   const length = plan.sequenceLength ?? sequenceLength(dataset, plan.model);
   const batches: BatchSource = sequenceBatches(dataset.splits.train, length, plan.batchSize, plan.seed);
   const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay, decays: plan.decayAll ? () => true : undefined });
+  const release = () => {
+    optimizer.dispose();
+    batches.dispose();
+  };
+  const { resume } = options;
+  if (resume) {
+    try {
+      restoreResumePoint(model, optimizer, resume);
+    } catch (err) {
+      release();
+      model.dispose();
+      throw err;
+    }
+    batches.skip(resume.step);
+  }
   const trainer = new Trainer({
     model,
     optimizer,
     batches,
     steps: plan.steps,
+    startStep: resume?.step ?? 0,
     evalEvery: plan.evalEvery,
     schedule: scheduleOf(plan),
     clipNorm: plan.clipNorm,
-    evaluate: async () => ({ train: await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES), dev: await splitLoss(model, dataset, 'dev', length) }),
+    evaluate: async (stopped) => {
+      const train = await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES, stopped);
+      const dev = await splitLoss(model, dataset, 'dev', length, Infinity, stopped);
+      return stopped() ? undefined : { train, dev };
+    },
+    between: options.between,
     callbacks,
   });
-  const done = trainer.run().finally(() => {
-    optimizer.dispose();
-    batches.dispose();
-  });
-  return { model, trainer, done };
+  const done = trainer.run().finally(release);
+  return { model, optimizer, trainer, done };
 }

@@ -8,7 +8,7 @@ import { yieldToEventLoop } from './yield';
 export interface TrainerCallbacks {
   /** After every optimizer step, with that step's batch loss. */
   onStep?(step: number, loss: number, info: StepInfo): void;
-  /** After every evaluation (every `evalEvery` steps, and after the last step). */
+  /** After every evaluation that finished (every `evalEvery` steps, and after the last step). */
   onEval?(step: number, losses: Record<string, number>): void;
 }
 
@@ -20,35 +20,56 @@ export interface StepInfo {
   gradNorm?: number;
 }
 
+/**
+ * Computes evaluation losses, e.g. `{ train, dev }`. It should call `stopped()` between batches
+ * and, once it returns true, give up and resolve to undefined: a stop then answers within one
+ * batch rather than after a whole evaluation (about 27 s for the Shakespeare GPT on wasm).
+ */
+export type Evaluate = (stopped: () => boolean) => Promise<Record<string, number> | undefined>;
+
 /** Options of a {@link Trainer}. */
 export interface TrainerOptions {
   model: LanguageModel;
   optimizer: tf.Optimizer;
   batches: BatchSource;
-  /** Optimizer steps to run. */
+  /** Step at which the run ends (absolute: a resumed run counts from its `startStep`). */
   steps: number;
+  /**
+   * Steps already taken, when resuming a run: the loop runs steps startStep + 1 .. steps, the
+   * schedule sees absolute steps, and there is no evaluation at the start. The batch source and
+   * the optimizer must already be where that step left them (see resume.ts). Default 0.
+   */
+  startStep?: number;
   /** Evaluate every this many steps (0: only at the start and the end). */
   evalEvery: number;
   /** Learning rate per step; needs an optimizer with `setLearningRate` (e.g. AdamW). */
   schedule?: Schedule;
   /** Clip the global gradient norm to this (nanoGPT: 1.0); off when undefined. */
   clipNorm?: number;
-  /** Computes evaluation losses, e.g. `{ train, dev }`; called at step 0 too. */
-  evaluate?: () => Promise<Record<string, number>>;
+  /** Evaluation losses; called at step 0 too (unless resuming), and after the last step. */
+  evaluate?: Evaluate;
+  /**
+   * Awaited after each completed step (after its evaluation, if any), the stopped one and the
+   * last one included, before the next step; its time is not counted in `elapsedMs`. For work
+   * that must see the weights between steps, such as taking a resume point.
+   */
+  between?: (step: number) => void | Promise<void>;
   callbacks?: TrainerCallbacks;
 }
 
 /** How a run ended. */
 export interface TrainSummary {
-  /** Steps completed. */
+  /** Steps completed, counted from 0 (a resumed run includes its `startStep`). */
   steps: number;
   /** Whether `stop()` ended it early. */
   stopped: boolean;
-  /** Last batch loss. */
+  /** Whether the stop cut an evaluation short (its losses were dropped and `onEval` not called). */
+  evalAbandoned: boolean;
+  /** Last batch loss; NaN when the run took no step. */
   lastLoss: number;
-  /** Last evaluation. */
+  /** Last finished evaluation. */
   lastEval?: Record<string, number>;
-  /** Wall time of the run, pauses excluded. */
+  /** Wall time of the run, pauses and `between` excluded. */
   elapsedMs: number;
 }
 
@@ -68,9 +89,18 @@ export class Trainer {
   #paused = false;
   #stopped = false;
   #resume: (() => void) | undefined;
+  /** The error `fail()` was given; run() rejects with it. */
+  #error: Error | undefined;
+  /** Rejects when `fail()` is called: every await of run() races it. */
+  readonly #failure: Promise<never>;
+  #reject!: (error: Error) => void;
 
   constructor(options: TrainerOptions) {
     this.#options = options;
+    this.#failure = new Promise<never>((_, reject) => (this.#reject = reject));
+    // Marks the rejection as handled: when no await is racing it, fail() must not surface as an
+    // unhandled rejection; run() still throws the error at its next check.
+    this.#failure.catch(() => {});
   }
 
   /** Pauses after the current step. */
@@ -84,10 +114,25 @@ export class Trainer {
     this.#resume?.();
   }
 
-  /** Ends the run after the current step. */
+  /**
+   * Ends the run after the current step, without a final evaluation; an evaluation in progress
+   * is abandoned at its next batch (see {@link Evaluate}).
+   */
   stop(): void {
     this.#stopped = true;
     this.#resume?.();
+  }
+
+  /**
+   * Makes run() reject with `error` now, even while it awaits a readback or an evaluation that
+   * will never settle (a lost WebGL context leaves `data()` pending forever). The tensors of the
+   * step in flight are freed; an evaluation in flight sees `stopped()` true and should give up;
+   * the work the backend still holds is abandoned, not awaited.
+   */
+  fail(error: Error): void {
+    if (this.#error) return;
+    this.#error = error;
+    this.#reject(error);
   }
 
   /** Whether the run is paused. */
@@ -98,20 +143,30 @@ export class Trainer {
   /**
    * Runs the loop to the end or until stopped.
    * @throws {DivergedError} when the loss becomes NaN or infinite.
+   * @throws the error given to {@link fail}.
    */
   async run(): Promise<TrainSummary> {
-    const { batches, steps, evalEvery, evaluate, callbacks, schedule } = this.#options;
+    const { batches, steps, evalEvery, evaluate, callbacks, schedule, between, startStep = 0 } = this.#options;
     if (schedule && !('setLearningRate' in this.#options.optimizer)) throw new Error('a schedule needs an optimizer with setLearningRate, such as AdamW');
+    this.#check();
     let lastLoss = NaN;
     let lastEval: Record<string, number> | undefined;
+    let evalAbandoned = false;
     let elapsedMs = 0;
     const runEval = async (step: number) => {
-      if (!evaluate) return;
-      lastEval = await evaluate();
-      callbacks?.onEval?.(step, lastEval);
+      if (!evaluate || this.#stopped) return;
+      // A failure stops it too: an evaluation left running after run() rejected would go on
+      // reading a model that its owner is about to dispose.
+      const losses = await this.#guard(evaluate(() => this.#stopped || this.#error !== undefined));
+      if (!losses) {
+        evalAbandoned = true;
+        return;
+      }
+      lastEval = losses;
+      callbacks?.onEval?.(step, losses);
     };
-    await runEval(0);
-    let step = 0;
+    if (startStep === 0) await runEval(0);
+    let step = startStep;
     while (step < steps && !this.#stopped) {
       const started = performance.now();
       const info: StepInfo = {};
@@ -121,19 +176,34 @@ export class Trainer {
       }
       const { x, y } = batches.next();
       const [loss, norm] = this.#step(x, y); // scalars
-      lastLoss = (await loss.data())[0]!;
-      if (norm) info.gradNorm = (await norm.data())[0]!;
-      tf.dispose([x, y, loss, norm]);
+      try {
+        lastLoss = (await this.#guard(loss.data()))[0]!;
+        if (norm) info.gradNorm = (await this.#guard(norm.data()))[0]!;
+      } finally {
+        tf.dispose([x, y, loss, norm]);
+      }
       step += 1;
       if (!Number.isFinite(lastLoss)) throw new DivergedError(step);
       callbacks?.onStep?.(step, lastLoss, info);
       if ((evalEvery > 0 && step % evalEvery === 0) || step === steps) await runEval(step);
       elapsedMs += performance.now() - started;
-      await yieldToEventLoop();
-      while (this.#paused && !this.#stopped) await new Promise<void>((resolve) => (this.#resume = resolve));
+      if (between) await this.#guard(Promise.resolve(between(step)));
+      await this.#guard(yieldToEventLoop());
+      while (this.#paused && !this.#stopped) await this.#guard(new Promise<void>((resolve) => (this.#resume = resolve)));
     }
-    if (this.#stopped && lastEval && evalEvery > 0 && step % evalEvery !== 0) await runEval(step);
-    return { steps: step, stopped: this.#stopped, lastLoss, lastEval, elapsedMs };
+    return { steps: step, stopped: this.#stopped, evalAbandoned, lastLoss, lastEval, elapsedMs };
+  }
+
+  /** Awaits `promise`, or rejects as soon as `fail()` is called, whichever comes first. */
+  async #guard<T>(promise: Promise<T>): Promise<T> {
+    const value = await Promise.race([promise, this.#failure]);
+    this.#check();
+    return value;
+  }
+
+  /** Throws the error of `fail()`, if any: a failure that came while nothing was awaited. */
+  #check(): void {
+    if (this.#error) throw this.#error;
   }
 
   /** One optimizer step; returns the loss and, when clipping, the gradient norm before it. */

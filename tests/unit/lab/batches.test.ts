@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDataset, DATASETS } from '../../../lab/data/datasets';
-import { sequenceBatches, sequencePass } from '../../../lab/train/batches';
+import { type BatchSource, sequenceBatches, sequencePass, windowBatches } from '../../../lab/train/batches';
 import { useBackend } from './helpers';
 
 beforeAll(() => useBackend('cpu'));
@@ -43,5 +43,39 @@ describe('sequence batches', () => {
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
     expect(() => sequenceBatches({ sequences: [Int32Array.from([1, 2])], wrapped: false }, 8, 4, 1)).toThrow(/shorter/);
+  });
+});
+
+describe('skip', () => {
+  const text = { sequences: [Int32Array.from({ length: 100 }, (_, i) => (i * 7) % 11)], wrapped: false };
+  const lines = { sequences: Array.from({ length: 30 }, (_, i) => Int32Array.from({ length: 1 + (i % 5) }, (_, t) => 1 + ((i + t) % 4))), wrapped: true };
+  const windows = { x: Int32Array.from({ length: 40 * 3 }, (_, i) => i % 13), y: Int32Array.from({ length: 40 }, (_, i) => i % 5), count: 40 };
+  /** Each source, built twice from the same arguments. */
+  const SOURCES: [string, () => BatchSource][] = [
+    ['windowBatches, random', () => windowBatches(windows, 6, 5)],
+    ['windowBatches, full batch', () => windowBatches(windows, 0, 0)],
+    ['sequenceBatches, running text', () => sequenceBatches(text, 8, 4, 5)],
+    ['sequenceBatches, lines', () => sequenceBatches(lines, 6, 4, 5)],
+    ['sequencePass, running text', () => sequencePass(text, 8, 3).source], // 4 batches per pass
+    ['sequencePass, lines', () => sequencePass(lines, 6, 7).source], // 5 batches per pass: skips wrap around
+  ];
+  const read = (source: BatchSource) => {
+    const { x, y } = source.next();
+    const out = [x.arraySync(), y.arraySync()];
+    x.dispose();
+    y.dispose();
+    return out;
+  };
+
+  it.each(SOURCES)('%s: skip(n) then next() is the (n+1)-th next()', (_, make) => {
+    for (const n of [0, 1, 3, 7]) {
+      const [walked, skipped] = [make(), make()];
+      for (let i = 0; i < n; i++) read(walked);
+      skipped.skip(n);
+      expect(read(skipped)).toEqual(read(walked));
+      expect(read(skipped)).toEqual(read(walked)); // and they stay together
+      walked.dispose();
+      skipped.dispose();
+    }
   });
 });

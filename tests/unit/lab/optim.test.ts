@@ -41,4 +41,31 @@ describe('optimization', () => {
     tf.dispose([matrix, vector]);
     opt.dispose();
   });
+
+  it('AdamW exports and imports its state: the importer takes the same steps as the exporter', async () => {
+    const shapes = [[3, 2], [2], [4]];
+    const make = () => shapes.map((shape, i) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', i + 1)));
+    const grads = (vars: tf.Variable[], seed: number) => Object.fromEntries(vars.slice(0, 2).map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1, 'float32', seed + i)]));
+    const step = (opt: AdamW, vars: tf.Variable[], seed: number) => tf.tidy(() => opt.applyGradients(grads(vars, seed)));
+    const [a, b] = [make(), make()];
+    const optA = new AdamW({ learningRate: 0.1, weightDecay: 0.1 });
+    [10, 20, 30].forEach((seed) => step(optA, a, seed));
+    const state = await optA.exportState(a);
+    expect(state.step).toBe(3);
+    expect(state.moments[2]).toBeNull(); // the third variable had no gradient
+    expect(state.moments[0]!.m).toHaveLength(6);
+    // The importer's variables take the exporter's values, as a resume point restores them.
+    b.forEach((v, i) => v.assign(a[i]!));
+    const optB = new AdamW({ learningRate: 0.1, weightDecay: 0.1 });
+    optB.importState(b, state);
+    [40, 50].forEach((seed) => (step(optA, a, seed), step(optB, b, seed)));
+    b.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(a[i]!.dataSync())));
+    expect(optB.iterations).toBe(5);
+    expect(() => optB.importState(b.slice(1), state)).toThrow(/moments for 3 variables, the model has 2/);
+    expect(() => optB.importState([b[1]!, b[0]!, b[2]!], state)).toThrow(/variable 0 have 6 values, the variable has 2/);
+    optB.dispose();
+    await expect(optB.exportState(b)).rejects.toThrow(/disposed/);
+    optA.dispose();
+    tf.dispose([...a, ...b]);
+  });
 });
