@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
 /** Port of the preview server the end-to-end tests run against (the built site). */
-const PORT = 4329;
+const PORT = Number(process.env.PW_PORT ?? 4329);
 
 export default defineConfig({
   testDir: 'tests/e2e',

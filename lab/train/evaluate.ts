@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LanguageModel } from '../models/model';
 import type { BatchSource } from './batches';
+import { yieldToEventLoop } from './yield';
 
 /**
  * Mean loss of a model over every batch of a source that covers a split once (e.g. a
@@ -14,6 +15,9 @@ export async function evaluateLoss(model: LanguageModel, source: BatchSource, ba
   let sum = 0;
   let weight = 0;
   for (let i = 0; i < batches; i++) {
+    // Why yield: on wasm and cpu a readback settles as a microtask, so without it a stop message
+    // could not reach a worker until the whole split was evaluated (many seconds for a GPT).
+    if (stopped && i > 0) await yieldToEventLoop();
     if (stopped?.()) return NaN;
     const { x, y } = source.next();
     const [loss, count] = tf.tidy(() => [model.forward(x, y).loss!, y.greaterEqual(0).sum()]); // scalars

@@ -12,7 +12,7 @@ import { NGramModel } from '../models/ngram';
 import { sample } from '../sample';
 import { windowBatches } from '../train/batches';
 import { evaluateLoss } from '../train/evaluate';
-import { AdamW } from '../train/optim';
+import { adam } from '../train/optim';
 import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
 import { startTraining } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
@@ -213,8 +213,8 @@ export class LabHost {
   }
 
   /**
-   * The neural bigram of chapter 1: Adam (as AdamW without decay, with tfjs's epsilon and
-   * beta2, so it is the same update as `tf.train.adam`) or plain SGD, over bigram windows.
+   * The neural bigram of chapter 1: Adam (the course's own, the same update as `tf.train.adam`,
+   * so that its state can be kept and restored) or plain SGD, over bigram windows.
    * With `resume`, goes on from that point instead of from the first step.
    */
   async #runBigram(jobId: number, job: TrainJob, resume?: ResumePoint): Promise<void> {
@@ -237,7 +237,7 @@ export class LabHost {
       train: windowBatches(trainWindows, 0, 0),
       dev: windowBatches(contextWindows(dataset.splits.dev, model.blockSize), 0, 0),
     };
-    const optimizer = job.optimizer === 'sgd' ? tf.train.sgd(job.learningRate) : new AdamW({ learningRate: job.learningRate, beta2: 0.999, epsilon: 1e-7, weightDecay: 0 });
+    const optimizer = job.optimizer === 'sgd' ? tf.train.sgd(job.learningRate) : adam(job.learningRate);
     if (resume) {
       restoreResumePoint(model, optimizer, resume);
       sources.batches.skip(resume.step);
