@@ -66,8 +66,8 @@ export type RunEffect =
   | { type: 'restart-worker'; backend: BackendName | 'auto' }
   | { type: 'arm-stop-timer'; job: number };
 
-/** Longest a stop waits for the worker before the widget calls the run stopped. */
-export const STOP_GRACE_MS = 1000;
+/** Longest a stop waits for the worker before the widget calls the run stopped: within a second, with room for a busy page. */
+export const STOP_GRACE_MS = 750;
 
 /** The state before any run. */
 export const INITIAL_RUN_STATE: RunState = { phase: 'idle', job: 0 };
