@@ -1,6 +1,8 @@
 import { select, type Selection } from 'd3';
 import { createDataTable, measureWidth, observeWidth, setRows, textWidth, type DataTable } from './dom';
+import { composite, readableInk, toHex } from './contrast';
 import { fillTemplate, formatCompactCount, formatCount, formatProbability, MISSING } from './format';
+import { backdropOf, observeTheme, paintOf } from './themeColors';
 
 /** A square (or rectangular) matrix of counts: rows are the previous token, columns the next. */
 export interface HeatmapData {
@@ -72,8 +74,6 @@ export interface ActiveCellDetail {
 
 /** Cells at least this big (CSS px) show their count. */
 const COUNT_MIN_CELL = 18;
-/** Opacity above which cell text switches to the background colour for contrast. */
-const DARK_CELL = 0.6;
 /** Rows moved by PageUp / PageDown. */
 const PAGE_ROWS = 5;
 
@@ -112,6 +112,7 @@ export class HeatmapView {
   readonly #svg: Selection<SVGSVGElement, unknown, null, undefined>;
   readonly #table: DataTable;
   readonly #unobserve: () => void;
+  readonly #unwatchTheme: () => void;
   #data: HeatmapData | undefined;
   #cells: Cell[] = [];
   #layout: Layout | undefined;
@@ -210,6 +211,7 @@ export class HeatmapView {
       this.#width = width;
       this.#render();
     });
+    this.#unwatchTheme = observeTheme(doc, () => this.#colourCounts());
     this.#render();
   }
 
@@ -259,6 +261,7 @@ export class HeatmapView {
   /** Removes the view and its listeners from the page. */
   destroy(): void {
     this.#unobserve();
+    this.#unwatchTheme();
     this.#grid.removeEventListener('keydown', this.#onKey);
     this.#grid.removeEventListener('focus', this.#onFocus);
     this.#grid.removeEventListener('blur', this.#onLeave);
@@ -465,12 +468,36 @@ export class HeatmapView {
       .attr('dy', '0.35em')
       .attr('text-anchor', 'middle')
       .attr('font-size', round1(countFont))
-      .style('fill', (d) => (d.t > DARK_CELL ? 'var(--bg)' : 'var(--text)'))
       .style('font-variant-numeric', 'tabular-nums')
       .text((d) => countText(d.value));
+    this.#colourCounts();
 
     this.#renderTable(data);
     this.#drawActive();
+  }
+
+  /**
+   * Writes each count in black or white, whichever contrasts more with its cell as the reader
+   * sees it: the cell's computed fill and opacity over the grid's background and the page
+   * behind it (redone when the theme changes them). Where styles are not computed, the theme's
+   * text colour.
+   */
+  #colourCounts(): void {
+    const svg = this.#svg;
+    const rects = new Map<Cell, SVGRectElement>();
+    svg.selectAll<SVGRectElement, Cell>('.heatmap-cell').each((d, i, nodes) => rects.set(d, nodes[i]!));
+    const grid = svg.select<SVGRectElement>('.heatmap-bg').node();
+    const gridPaint = grid && paintOf(grid);
+    const page = backdropOf(svg.node()!);
+    const under = gridPaint && page && composite(gridPaint.rgb, gridPaint.alpha, page);
+    svg
+      .select('.heatmap-counts')
+      .selectAll<SVGTextElement, Cell>('text')
+      .style('fill', (d) => {
+        const rect = rects.get(d);
+        const paint = rect && paintOf(rect);
+        return paint && under ? toHex(readableInk(composite(paint.rgb, paint.alpha, under))) : 'var(--text)';
+      });
   }
 
   #drawActive(): void {

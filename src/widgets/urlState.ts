@@ -31,14 +31,26 @@ export interface Notice {
 /** Most characters of a URL value that are read; longer values are invalid. */
 const MAX_VALUE_LENGTH = 64;
 
+/**
+ * The only spelling of a number a URL may use: an optional minus, digits, and optionally a point
+ * followed by digits. `Number()` alone would also take `0x10`, `1e3`, `+4`, ` 5`, `Infinity`
+ * and the empty string, so a mistyped or doctored link would run with a value nobody wrote.
+ * `.5` and `5.` are refused too: the site never writes them (JavaScript prints `0.5` and `5`),
+ * and a trailing point is more often a sentence's full stop caught in a pasted link than part
+ * of the number, which the reader had better be told.
+ */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** The defaults of a schema. */
 export function defaults<S extends Schema>(schema: S): Values<S> {
   return Object.fromEntries(Object.entries(schema).map(([k, f]) => [k, f.default])) as Values<S>;
 }
 
 /**
- * Reads a widget's settings from URL parameters: values out of range are clamped, values that
- * are not values of the field are ignored (the default is used); each gives a {@link Notice}.
+ * Reads a widget's settings from URL parameters: values out of range are clamped, and an int
+ * given with a fraction is rounded to the nearest (both a `range` notice: the nearest allowed
+ * value is used, as for a clamp); values that are not values of the field, numbers included
+ * that are not plain decimals, are ignored (the default is used, an `invalid` notice).
  * Never throws, whatever the URL holds.
  */
 export function readState<S extends Schema>(schema: S, params: URLSearchParams, prefix: string): { values: Values<S>; notices: Notice[] } {
@@ -60,8 +72,9 @@ function parseField(field: Field, given: string): { value: number | string; reas
   if (field.kind === 'enum') {
     return field.options.includes(given) ? { value: given } : { value: field.default, reason: 'invalid' };
   }
-  const number = given.trim() === '' ? NaN : Number(given);
-  if (!Number.isFinite(number)) return { value: field.default, reason: 'invalid' };
+  // At most 64 characters of plain decimal: always a finite number.
+  if (!PLAIN_DECIMAL.test(given)) return { value: field.default, reason: 'invalid' };
+  const number = Number(given);
   const whole = field.kind === 'int' ? Math.round(number) : number;
   const clamped = Math.min(field.max, Math.max(field.min, whole));
   return clamped === number ? { value: clamped } : { value: clamped, reason: 'range' };
@@ -76,8 +89,24 @@ export function writeState<S extends Schema>(schema: S, values: Values<S>, param
     const value = (values as Record<string, number | string>)[key];
     const param = `${prefix}.${key}`;
     if (value === undefined || value === field.default) params.delete(param);
-    else params.set(param, String(value));
+    else params.set(param, typeof value === 'number' ? plainDecimal(value) : value);
   }
+}
+
+/**
+ * A number in the URL's only spelling ({@link PLAIN_DECIMAL}): JavaScript prints numbers below
+ * 1e-6 or from 1e21 up with an exponent (`1e-7`), which `readState` would refuse; here the
+ * point is moved instead, so every value written reads back. Expects a finite number.
+ */
+export function plainDecimal(x: number): string {
+  const text = String(x);
+  const exponent = /^(-?)(\d)(?:\.(\d+))?e([-+]\d+)$/.exec(text);
+  if (!exponent) return text;
+  const [, sign, lead, fraction = '', power] = exponent;
+  const digits = `${lead}${fraction}`;
+  const point = 1 + Number(power); // where the decimal point falls among `digits`
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
 }
 
 /** Clamps or rejects one value as {@link readState} would, for values typed into a control. */

@@ -1,7 +1,7 @@
 import { expect, test, widget } from './fixtures';
 
 test('malformed and out-of-range URL parameters are clamped or ignored with a notice', async ({ page, problems }) => {
-  await page.goto('/en/ngram/?ngram.n=99&ngram.k=banana&train.lr=%3Cscript%3E&sample.temp=-5&sample.count=1e9');
+  await page.goto('/en/ngram/?ngram.n=99&ngram.k=banana&train.lr=%3Cscript%3E&sample.temp=-5&sample.count=1000000000');
   const explorer = widget(page, 'lm-ngram-explorer');
   await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('ngram.n=99');
   await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('using 5');
@@ -11,6 +11,19 @@ test('malformed and out-of-range URL parameters are clamped or ignored with a no
   // The widgets still work with the corrected values.
   await expect(explorer.locator('[data-part="dev-nll"]')).not.toHaveText('–');
   await expect(widget(page, 'lm-sampler').locator('[data-part="samples"] li')).toHaveCount(40);
+  // Numbers a link may not spell, though Number() would read them: hex, an exponent, a plus sign
+  // (%2B; a bare + is a space in a query string, refused too), each ignored for the default.
+  for (const [query, tag, shown] of [
+    ['ngram.n=0x3', 'lm-ngram-explorer', 'ngram.n=0x3'],
+    ['sample.count=1e3', 'lm-sampler', 'sample.count=1e3'],
+    ['ngram.n=%2B4', 'lm-ngram-explorer', 'ngram.n=+4'],
+    ['ngram.n=+4', 'lm-ngram-explorer', 'ngram.n= 4'],
+  ] as const) {
+    await page.goto(`/en/ngram/?${query}`);
+    await widget(page, tag).scrollIntoViewIfNeeded();
+    await expect(widget(page, tag).locator('.widget-notice[role="status"]')).toContainText(new RegExp(`${shown.replace(/[.+]/g, '\\$&')}, which is not a valid value`));
+  }
+  await expect(widget(page, 'lm-ngram-explorer').locator('[data-part="dev-nll"]')).not.toHaveText('–');
   expect(problems.consoleErrors).toEqual([]);
 });
 

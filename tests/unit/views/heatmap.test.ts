@@ -1,5 +1,8 @@
 // @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { URL as FileUrl } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { composite, contrastRatio, MIN_TEXT_CONTRAST, parseColor, type Rgb } from '../../../src/views/contrast';
 import { HeatmapView, type HeatmapData, type HeatmapLabels, type HeatmapOptions } from '../../../src/views/heatmap';
 import { namesLikeCounts, normalizeSvg } from './helpers';
 
@@ -49,7 +52,7 @@ describe('HeatmapView', () => {
     await expect(normalizeSvg(container.querySelector('svg')!)).toMatchFileSnapshot('__snapshots__/heatmap.svg');
   });
 
-  it('draws one cell per pair, shaded by count, with theme colours only', () => {
+  it('draws one cell per pair, shaded by count, with theme colours only where styles are not computed', () => {
     make().update(small);
     const cells = container.querySelectorAll<SVGRectElement>('rect.heatmap-cell');
     expect(cells).toHaveLength(9);
@@ -59,6 +62,8 @@ describe('HeatmapView', () => {
     expect(opacity(2, 1)).toBeGreaterThan(0); // a single count still shows
     expect(opacity(2, 1)).toBeLessThan(opacity(0, 1));
     expect(container.innerHTML).not.toMatch(/#[0-9a-f]{3,6}\b|rgb\(/i);
+    const inks = Array.from(container.querySelectorAll<SVGTextElement>('.heatmap-counts text'), (t) => t.style.fill);
+    expect(new Set(inks)).toEqual(new Set(['var(--text)']));
   });
 
   it('is one tab stop with an accessible name, and the SVG is an image described from the data', () => {
@@ -226,5 +231,83 @@ describe('HeatmapView', () => {
     view.update(small);
     view.destroy();
     expect(container.children).toHaveLength(0);
+  });
+});
+
+/** The site's own stylesheet, so that computed styles give the colours a reader sees (Node's URL: happy-dom's has no file scheme). */
+const SITE_CSS = readFileSync(new FileUrl('../../../src/styles/global.css', import.meta.url), 'utf8');
+
+describe('HeatmapView count labels', () => {
+  let style: HTMLStyleElement;
+  beforeEach(() => {
+    style = document.createElement('style');
+    style.textContent = SITE_CSS;
+    document.head.append(style);
+    // The widget frame gives the grid its background, as on the page.
+    container.className = 'widget';
+  });
+  afterEach(() => {
+    style.remove();
+    delete document.documentElement.dataset.theme;
+  });
+
+  const colour = (css: string): Rgb => {
+    const parsed = parseColor(css);
+    expect(parsed, css).toBeDefined();
+    return parsed!.rgb;
+  };
+  const computed = (el: Element) => getComputedStyle(el);
+  /** Every count label's contrast with its cell as painted: cell over grid background over the frame. */
+  const contrasts = () => {
+    const grid = container.querySelector('.heatmap-bg')!;
+    const under = composite(colour(computed(grid).fill), Number(computed(grid).fillOpacity), colour(computed(container).backgroundColor));
+    const cells = cellsByCentre();
+    const texts = Array.from(container.querySelectorAll<SVGTextElement>('.heatmap-counts text'));
+    return texts.map((text) => {
+      const cell = cells.get(`${text.getAttribute('x')},${text.getAttribute('y')}`)!;
+      const fill = composite(colour(computed(cell).fill), Number(computed(cell).fillOpacity), under);
+      const ink = computed(text).fill;
+      return { ink, ratio: contrastRatio(colour(ink), fill) };
+    });
+  };
+  /** The cells by the point at their centre, where a count label sits: found by position, so that the test doesn't trust the view's bookkeeping. */
+  const cellsByCentre = () => {
+    const centre = (r: Element, at: string, size: string) => Number(r.getAttribute(at)) + Number(r.getAttribute(size)) / 2;
+    const rects = Array.from(container.querySelectorAll('rect.heatmap-cell'));
+    return new Map(rects.map((r) => [`${centre(r, 'x', 'width')},${centre(r, 'y', 'height')}`, r]));
+  };
+  /** 12 × 12 counts from 1 to 5,000 in even steps of log(count), so the cells take every strength from faint to full. */
+  const graded = (): HeatmapData => {
+    const tokens = [...'abcdefghijkl'];
+    const values = tokens.map((_, r) => tokens.map((_, c) => Math.round(5000 ** ((r * tokens.length + c) / (tokens.length ** 2 - 1)))));
+    return { rowLabels: tokens, colLabels: tokens, values, rowTotals: values.map((row) => row.reduce((a, b) => a + b, 0)) };
+  };
+
+  it.each(['light', 'dark'])('match the golden SVG in the %s theme', async (theme) => {
+    document.documentElement.dataset.theme = theme;
+    make().update(small);
+    await expect(normalizeSvg(container.querySelector('svg')!)).toMatchFileSnapshot(`__snapshots__/heatmap-${theme}.svg`);
+  });
+
+  it.each(['light', 'dark'])('reach 4.5:1 against their cells in the %s theme', (theme) => {
+    document.documentElement.dataset.theme = theme;
+    make().update(graded());
+    const labels = contrasts();
+    expect(labels).toHaveLength(144);
+    const worst = Math.min(...labels.map((l) => l.ratio));
+    expect(worst).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
+    // Both inks are needed: faint and strong cells differ in lightness in either theme.
+    expect(new Set(labels.map((l) => l.ink))).toEqual(new Set(['#000000', '#ffffff']));
+  });
+
+  it('recolours the counts when the reader switches theme', async () => {
+    document.documentElement.dataset.theme = 'light';
+    make().update(graded());
+    const light = contrasts().map((l) => l.ink);
+    document.documentElement.dataset.theme = 'dark';
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the theme observer reacts after the attribute change
+    const dark = contrasts();
+    expect(dark.map((l) => l.ink)).not.toEqual(light);
+    expect(Math.min(...dark.map((l) => l.ratio))).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
   });
 });
