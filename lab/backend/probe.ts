@@ -36,10 +36,12 @@ export interface ProbeOptions {
 export const PROBE_DEFAULTS: ProbeOptions = { steps: 3, warmupLimitMs: 1000, giveUpFactor: 2, skipCpuBound: true };
 
 /**
- * The model the probe trains: the course's MLP (embedding, tanh hidden layer, logits), smaller
- * than chapter 2's so that a step stays short, but with the same kernels as real training.
+ * The model the probe trains: the course's MLP (embedding, tanh hidden layer, logits), with the
+ * same kernels as real training and half the names MLP recipe's arithmetic per step. Sized by
+ * measurement (scripts/probe-backends.ts): an MLP 16 times smaller is all per-kernel overhead
+ * and rates SwiftShader's WebGL as fast as wasm, where training is 5 to 11 times slower.
  */
-const PROBE_MODEL = { vocabSize: 32, blockSize: 3, embedDim: 16, hiddenDim: 128, norm: 'none', seed: 1 } as const;
+const PROBE_MODEL = { vocabSize: 32, blockSize: 4, embedDim: 32, hiddenDim: 512, norm: 'none', seed: 1 } as const;
 /** Sequences and tokens per sequence of the probe's one batch. */
 const PROBE_BATCH = { batchSize: 32, length: 16 } as const;
 
