@@ -3,6 +3,7 @@ import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
+import { wasmPthreadPool } from './scripts/wasm-pool.mjs';
 
 /**
  * Cross-origin isolation: with these two headers pages and workers get SharedArrayBuffer, and
@@ -31,7 +32,9 @@ export default defineConfig({
   },
   integrations: [mdx()],
   vite: {
-    worker: { format: 'es' },
+    // tfjs's threaded wasm starts 8 pthread workers unless told otherwise (scripts/wasm-pool.mjs).
+    plugins: [wasmPthreadPool()],
+    worker: { format: 'es', plugins: () => [wasmPthreadPool()] },
     optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
     build: { chunkSizeWarningLimit: 4000 },
   },

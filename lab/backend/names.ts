@@ -21,4 +21,24 @@ export interface ProbeResult {
   ms?: number;
   /** Why it failed (when not ok). */
   error?: string;
+  /** Timed steps behind `ms`: fewer than planned once the backend could no longer be the fastest. */
+  steps?: number;
+  /** The loss read back at each step, warm-up first: it falls, since the probe really trains. */
+  losses?: number[];
+  /** Milliseconds the whole probe of this backend took: start-up, warm-up (shader compilation) and timed steps. */
+  totalMs?: number;
+  /**
+   * Set (with ok false) on a backend that started but was left untimed as too slow to train on:
+   * its warm-up step ran past the probe's limit, or it runs on the CPU, where wasm is faster.
+   */
+  slow?: boolean;
+  /** The device behind a GPU backend, as the browser names it (WebGL renderer, WebGPU adapter). */
+  renderer?: string;
 }
+
+/**
+ * The global through which the lab sizes the pthread pool of tfjs's threaded wasm module, whose
+ * compiled glue otherwise starts 8 workers: astro.config.mjs rewrites the glue to read it, and
+ * lab/backend/register.ts sets it before the module starts.
+ */
+export const WASM_POOL_SIZE_GLOBAL = '__labWasmPthreadPoolSize';

@@ -1,5 +1,6 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { WASM_POOL_SIZE_GLOBAL } from './names';
 import { shareDataInWasmIdentity } from './wasmIdentity';
 
 /** Where and how to run tfjs's backends. */
@@ -25,6 +26,16 @@ export function wasmThreads(cores: number): number {
 }
 
 /**
+ * Pthread workers that tfjs's threaded wasm module needs for `threads` threads: one fewer, as
+ * the thread that calls into the module (the lab's worker) is the pool's first thread. Each
+ * worker loads the whole module, so spares cost memory and start-up time. At least 1: with an
+ * empty pool this Emscripten glue never finishes starting (it waits for the pool to load).
+ */
+export function wasmPoolSize(threads: number): number {
+  return Math.max(1, threads - 1);
+}
+
+/**
  * Registers the wasm and webgpu backends beside tfjs's built-in webgl and cpu. Call before the
  * first `tf.setBackend`.
  * @param wasmDirectory URL (in a page or worker) or file path (in Node) of the folder that
@@ -38,13 +49,16 @@ export function registerBackends(wasmDirectory: string, settings: BackendSetting
 }
 
 /**
- * Asks tfjs's wasm backend for `threads` threads. Its module caps the count at half of
+ * Asks tfjs's wasm backend for `threads` threads, and its pthread pool for the workers they
+ * need ({@link wasmPoolSize}) instead of the 8 it starts by default. Its module caps the count at half of
  * `navigator.hardwareConcurrency`, read once as it starts, whatever setThreadsCount asked; so
  * where that half is lower, this scope reports twice the threads as its cores. Call it in the
  * lab's worker (or a benchmark page) only: nothing else there reads the figure.
  */
 function useWasmThreads(threads: number): void {
   setThreadsCount(threads);
+  // Read by tfjs's threaded glue as its module starts, once astro.config.mjs has rewritten it.
+  (globalThis as Record<string, unknown>)[WASM_POOL_SIZE_GLOBAL] = wasmPoolSize(threads);
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav && (nav.hardwareConcurrency ?? 0) < 2 * threads) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
 }
