@@ -1,5 +1,5 @@
 import type { DatasetId } from '../../lab/data/datasets';
-import { NGRAM_ORDER_RANGE } from '../../lab/models/ngram';
+import { NGRAM_ORDER_RANGE } from '../../lab/models/ngramCounts';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { DATASET_FIELD } from './datasetField';
 import { define, LabWidget } from './labWidget';
