@@ -56,6 +56,8 @@ export class NGramCounts {
   readonly #tables: (CountTable | undefined)[] = [];
   /** The context lengths counted (the indices of `#tables` that hold a table). */
   readonly #lengths: number[];
+  /** The add-k unigram over the vocabulary, the start of every Witten–Bell distribution; cleared by `fit`. */
+  #unigrams: Float64Array | undefined;
 
   constructor(vocabSize: number, config: NGramConfig = NGRAM_DEFAULTS) {
     if (!Number.isInteger(config.order) || config.order < NGRAM_ORDER_RANGE.min || config.order > NGRAM_ORDER_RANGE.max) {
@@ -82,6 +84,7 @@ export class NGramCounts {
 
   /** Counts every n-gram of a split (and, for Witten–Bell, every shorter one); call once per split to add it. */
   fit(split: Split): this {
+    this.#unigrams = undefined;
     forEachContext(split, this.order - 1, (context, target) => {
       for (const length of this.#lengths) {
         const table = this.#tables[length]!;
@@ -112,6 +115,11 @@ export class NGramCounts {
     const out = new Float64Array(this.vocabSize);
     for (const [target, count] of this.#table(this.order - 1).get(this.contextKey(context))?.next ?? []) out[target] = count;
     return out;
+  }
+
+  /** Tokens counted after the last `order - 1` tokens of `context` (0 for an unseen context). */
+  total(context: ArrayLike<number>): number {
+    return this.#table(this.order - 1).get(this.contextKey(context))?.total ?? 0;
   }
 
   /** P(target | context). */
@@ -181,8 +189,8 @@ export class NGramCounts {
   }
 
   #wittenBell(context: ArrayLike<number>): Float64Array {
-    const out = new Float64Array(this.vocabSize);
-    for (let v = 0; v < this.vocabSize; v++) out[v] = this.#unigram(v);
+    this.#unigrams ??= Float64Array.from({ length: this.vocabSize }, (_, v) => this.#unigram(v));
+    const out = Float64Array.from(this.#unigrams);
     for (let length = 1; length < this.order; length++) {
       const row = this.#table(length).get(this.contextKey(context, length));
       if (!row) continue; // unseen context: its lower order stands in
