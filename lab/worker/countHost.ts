@@ -1,4 +1,5 @@
-import { type Dataset, type DatasetId, loadDataset, type TextReader } from '../data/datasets';
+import { DatasetCache } from '../data/datasetCache';
+import type { Dataset } from '../data/datasets';
 import { drawSequences } from '../draw';
 import { NGramCounts } from '../models/ngramCounts';
 import type { HostEnvironment } from './host';
@@ -22,8 +23,7 @@ interface CurrentCounts {
  */
 export class CountHost {
   readonly #env: CountHostEnvironment;
-  #read: TextReader | undefined;
-  readonly #datasets = new Map<DatasetId, Promise<Dataset>>();
+  #datasets: DatasetCache | undefined;
   #current: CurrentCounts | undefined;
   #queue: Promise<void> = Promise.resolve();
   /** Jobs up to this id are stopped: a newer start or a stop came while they waited in the queue. */
@@ -56,7 +56,7 @@ export class CountHost {
     try {
       switch (request.type) {
         case 'init':
-          this.#read = this.#env.reader(request.baseUrl);
+          this.#datasets = new DatasetCache(this.#env.reader(request.baseUrl));
           // Counting is plain JavaScript on the CPU: there is no backend to probe.
           return this.#env.post({ type: 'ready', backend: 'cpu', probe: [] });
         case 'start':
@@ -81,21 +81,10 @@ export class CountHost {
     }
   }
 
-  #dataset(id: DatasetId): Promise<Dataset> {
-    const read = this.#read;
-    if (!read) throw new Error('the worker was not initialized');
-    let dataset = this.#datasets.get(id);
-    if (!dataset) {
-      dataset = loadDataset(id, read);
-      dataset.catch(() => this.#datasets.delete(id)); // a failed load may succeed on a retry
-      this.#datasets.set(id, dataset);
-    }
-    return dataset;
-  }
-
   async #count(jobId: number, job: NGramJob): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
-    const dataset = await this.#dataset(job.dataset);
+    if (!this.#datasets) throw new Error('the worker was not initialized');
+    const dataset = await this.#datasets.get(job.dataset);
     const { model, result } = countNGram(dataset, job);
     this.#current = { jobId, model, dataset };
     this.#env.post({ type: 'ngram', jobId, result });

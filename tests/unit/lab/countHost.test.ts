@@ -64,6 +64,18 @@ describe('CountHost (the counting worker, run in Node)', () => {
     ]);
   });
 
+  it('skips a count still queued when a newer one or a stop arrives, as a dragged slider sends them', async () => {
+    const { host, of } = makeHost();
+    void host.receive({ type: 'init', baseUrl: '/' });
+    for (const [jobId, order] of [[1, 1], [2, 2], [3, 3]]) void host.receive({ type: 'start', jobId: jobId!, job: { kind: 'ngram', dataset: 'names', order: order!, smoothing: 1 } });
+    void host.receive({ type: 'start', jobId: 4, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1 } });
+    void host.receive({ type: 'stop', jobId: 4 });
+    void host.receive({ type: 'start', jobId: 5, job: { kind: 'ngram', dataset: 'names', order: 3, smoothing: 1 } });
+    await host.idle();
+    expect(of('ngram').map((m) => [m.jobId, m.result.order])).toEqual([[5, 3]]);
+    expect(of('state').filter((s) => s.state === 'stopped').map((s) => s.jobId)).toEqual([1, 2, 3, 4]);
+  });
+
   it('reports a data set that does not load, and loads it on a retry', async () => {
     const messages: WorkerResponse[] = [];
     let failures = 1;
