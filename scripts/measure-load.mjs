@@ -8,7 +8,9 @@
 //       load and 3 s of idling, counted from the response bodies (uncompressed), and whether any
 //       script fetched contains tfjs;
 //   (b) on pages with a trainer, the seconds from the first click on its Train button to its
-//       first training step (the neural bigram's loss readout; the recipe trainer's data-step).
+//       first training step (the neural bigram's loss readout; the recipe trainer's data-step);
+//   (c) in another fresh context, the JavaScript fetched once the reader has scrolled every
+//       widget into view (and idled 3 s), without pressing anything.
 // Prints a table, then one JSON line.
 import { chromium } from '@playwright/test';
 
@@ -37,8 +39,8 @@ const PAGES = ['en', 'zh-cn'].flatMap((lang) => [
 
 const isScript = (response) => /javascript/.test(response.headers()['content-type'] ?? '') || /\.m?js(\?|$)/.test(response.url());
 
-/** Loads `path`, idles, and counts what came. */
-async function measure(browser, { path, trainer }) {
+/** Opens `path` in a fresh context and records every response body fetched, by the page or its workers. */
+async function open(browser, path) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const bodies = [];
@@ -52,8 +54,17 @@ async function measure(browser, { path, trainer }) {
   context.on('response', (response) => pending.push(collect(response)));
   await page.goto(new URL(path.slice(1), base).href, { waitUntil: 'load' });
   await page.waitForTimeout(IDLE_MS);
-  await Promise.all(pending);
-  const loaded = [...bodies];
+  const settled = async () => {
+    await Promise.all(pending);
+    return [...bodies];
+  };
+  return { context, page, settled };
+}
+
+/** Loads `path`, idles, and counts what came; then times the first training step; then the scrolled page's JavaScript. */
+async function measure(browser, { path, trainer }) {
+  const { context, page, settled } = await open(browser, path);
+  const loaded = await settled();
   const row = {
     page: path,
     jsKB: kb(loaded.filter((b) => b.script)),
@@ -64,7 +75,18 @@ async function measure(browser, { path, trainer }) {
   };
   if (trainer) row.firstStepS = await firstStep(page, trainer);
   await context.close();
+  row.scrolledJsKB = await scrolledScripts(browser, path);
   return row;
+}
+
+/** KB of JavaScript fetched once every widget of the page has been scrolled into view. */
+async function scrolledScripts(browser, path) {
+  const { context, page, settled } = await open(browser, path);
+  for (const host of await page.locator('.widget-host').all()) await host.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(IDLE_MS);
+  const fetched = await settled();
+  await context.close();
+  return kb(fetched.filter((b) => b.script));
 }
 
 const kb = (items) => Math.round(items.reduce((s, b) => s + b.bytes, 0) / 1024);
