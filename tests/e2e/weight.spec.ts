@@ -86,18 +86,6 @@ test('a setting changed and Train pressed before the trainer loaded both count o
   expect(problems.consoleErrors).toEqual([]);
 });
 
-test('a % in the URL breaks no widget: the page itself never loads tfjs, which would decode it', async ({ page, problems }) => {
-  await page.goto('/en/ngram/?ref=100%&train.steps=100');
-  const explorer = widget(page, 'lm-ngram-explorer');
-  await explorer.scrollIntoViewIfNeeded();
-  await expect(explorer.locator('[data-part="dev-nll"]')).toHaveText(/^2\.45/);
-  const trainer = widget(page, 'lm-bigram-trainer');
-  await trainer.getByRole('button', { name: 'Train' }).click();
-  await expect(trainer.locator('[data-part="status"]')).toContainText(/Step [1-9]\d* of 100\b/, { timeout: 90_000 });
-  await trainer.getByRole('button', { name: 'Stop' }).click();
-  expect(problems.consoleErrors).toEqual([]);
-});
-
 test('a widget whose code does not load says so, and its retry button loads it', async ({ page }) => {
   let fail = true;
   await page.route(/\/ngramExplorer\.[^/]*\.js$/, (route) => (fail ? route.abort() : route.continue()));
