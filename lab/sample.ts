@@ -1,88 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
+import { drawSequences, type SampleOptions } from './draw';
 import type { LanguageModel } from './models/model';
-import { Rng } from './rng';
-import { CharTokenizer } from './tokenizers/char';
 
-/** Options of {@link sample}. */
-export interface SampleOptions {
-  /** How many sequences to draw. */
-  count: number;
-  /** Most tokens to draw per sequence. */
-  maxLength: number;
-  /** Divides the logits: < 1 sharper, > 1 flatter; 0 means greedy (always the most likely). */
-  temperature: number;
-  /** Keep only the k most likely tokens (0: all). */
-  topK?: number;
-  /** Keep the smallest set of tokens whose probability reaches p (1: all). */
-  topP?: number;
-  /** Seed of the draws: the same seed gives the same samples. */
-  seed: number;
-  /** Token ids to continue from; the boundary token when empty. */
-  prompt?: number[];
-  /** Stop a sequence at the boundary token (true for names and poems, false for running text). */
-  stopAtBoundary: boolean;
-}
+export { type SampleOptions, samplingDistribution } from './draw';
 
 /**
- * Turns logits into the distribution the sampler draws from, after temperature, top-k and
- * top-p. Exported for the views that show "what the sampler sees".
- * @returns probabilities summing to 1.
- */
-export function samplingDistribution(logits: ArrayLike<number>, options: Pick<SampleOptions, 'temperature' | 'topK' | 'topP'>): Float64Array {
-  const n = logits.length;
-  const out = new Float64Array(n);
-  let best = 0;
-  for (let i = 1; i < n; i++) if (logits[i]! > logits[best]!) best = i;
-  if (options.temperature <= 0) {
-    out[best] = 1;
-    return out;
-  }
-  for (let i = 0; i < n; i++) out[i] = Math.exp((logits[i]! - logits[best]!) / options.temperature);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => out[b]! - out[a]!);
-  const total = out.reduce((s, p) => s + p, 0);
-  const topK = options.topK && options.topK > 0 ? options.topK : n;
-  const topP = options.topP ?? 1;
-  let kept = 0;
-  let mass = 0;
-  for (const i of order) {
-    if (kept >= topK || mass >= topP * total) out[i] = 0;
-    else {
-      kept += 1;
-      mass += out[i]!;
-    }
-  }
-  return out.map((p) => p / mass);
-}
-
-/**
- * Draws sequences from any model of the course, one token at a time: the last `blockSize`
- * tokens go in, the next-token logits come out, one token is drawn with a seeded generator.
+ * Draws sequences from any model of the course (see {@link drawSequences}): each step runs the
+ * unfinished sequences' contexts through `forward` as one batch and keeps the last position's logits.
  * @returns the drawn ids of each sequence, without the prompt and without the final boundary.
  */
 export function sample(model: LanguageModel, options: SampleOptions): number[][] {
-  const rng = new Rng(options.seed);
-  const prompt = options.prompt && options.prompt.length > 0 ? options.prompt : [CharTokenizer.BOUNDARY_ID];
-  const sequences = Array.from({ length: options.count }, () => [...prompt]);
-  const done = new Array<boolean>(options.count).fill(false);
-  for (let t = 0; t < options.maxLength; t++) {
-    const active = sequences.flatMap((_, b) => (done[b] ? [] : [b]));
-    if (active.length === 0) break;
-    // Unfinished sequences all have the same length, so their contexts stack into one batch.
-    const contexts = active.map((b) => sequences[b]!.slice(-model.blockSize));
-    const width = contexts[0]!.length;
-    const last = tf.tidy(() => {
-      const idx = tf.tensor2d(contexts, [active.length, width], 'int32'); // (B, T)
-      const { logits } = model.forward(idx); // (B, T, V)
-      return logits.slice([0, width - 1, 0], [-1, 1, -1]).reshape([active.length, model.vocabSize]); // (B, V)
-    });
-    const rows = last.arraySync() as number[][];
-    last.dispose();
-    rows.forEach((row, i) => {
-      const b = active[i]!;
-      const next = rng.categorical(samplingDistribution(row, options));
-      if (options.stopAtBoundary && next === CharTokenizer.BOUNDARY_ID) done[b] = true;
-      else sequences[b]!.push(next);
-    });
-  }
-  return sequences.map((s) => s.slice(prompt.length));
+  return drawSequences(
+    (contexts) => {
+      const width = contexts[0]!.length;
+      const last = tf.tidy(() => {
+        const idx = tf.tensor2d(contexts, [contexts.length, width], 'int32'); // (B, T)
+        const { logits } = model.forward(idx); // (B, T, V)
+        return logits.slice([0, width - 1, 0], [-1, 1, -1]).reshape([contexts.length, model.vocabSize]); // (B, V)
+      });
+      const rows = last.arraySync() as number[][];
+      last.dispose(); // the rows are copied out: the tensor is done with
+      return rows;
+    },
+    model.blockSize,
+    options,
+  );
 }

@@ -1,5 +1,6 @@
 import type { BackendName, ProbeResult } from '../backend/names';
 import type { DatasetId, SplitName } from '../data/datasets';
+import type { NGramEstimator } from '../models/ngramCounts';
 import type { TrainingPlan } from '../train/run';
 
 /**
@@ -13,8 +14,10 @@ export interface NGramJob {
   dataset: DatasetId;
   /** 1 to 5. */
   order: number;
-  /** Add-k smoothing, k >= 0. */
+  /** Add-k smoothing, k >= 0 (of the unigram only, for `witten-bell`). */
   smoothing: number;
+  /** How counts become probabilities; `add-k` when absent. */
+  estimator?: NGramEstimator;
   /** Also return the bigram count matrix restricted to the `heatmapSize` most frequent tokens. */
   heatmapSize?: number;
 }

@@ -1,5 +1,5 @@
 import type { DatasetId } from '../../lab/data/datasets';
-import { NGRAM_DEFAULTS, NGRAM_ORDER_RANGE, perplexity } from '../../lab/models/ngram';
+import { NGRAM_DEFAULTS, NGRAM_ORDER_RANGE, perplexity } from '../../lab/models/ngramCounts';
 import type { NGramResult, WorkerResponse } from '../../lab/worker/protocol';
 import { DATASET_FIELD } from './datasetField';
 import { define, LabWidget } from './labWidget';

@@ -143,6 +143,8 @@ const en = {
   'ref.yes': 'yes',
   'ref.no': 'no',
   'ref.pending': 'not measured yet',
+  // lazy widgets
+  'lazy.loadFailed': "this widget's code did not load:",
 } as const;
 
 type Strings = Record<keyof typeof en, string>;
@@ -285,6 +287,8 @@ const zhCN: Strings = {
   'ref.yes': '是',
   'ref.no': '否',
   'ref.pending': '尚未测出',
+  // lazy widgets
+  'lazy.loadFailed': '这个组件的代码没有加载成功：',
 };
 
 /** A widget string key. */

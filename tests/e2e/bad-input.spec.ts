@@ -3,6 +3,8 @@ import { expect, test, widget } from './fixtures';
 test('malformed and out-of-range URL parameters are clamped or ignored with a notice', async ({ page, problems }) => {
   await page.goto('/en/ngram/?ngram.n=99&ngram.k=banana&train.lr=%3Cscript%3E&sample.temp=-5&sample.count=1000000000');
   const explorer = widget(page, 'lm-ngram-explorer');
+  // Widgets load as they come near the viewport: bring each into view.
+  for (const tag of ['lm-ngram-explorer', 'lm-bigram-trainer', 'lm-sampler']) await widget(page, tag).scrollIntoViewIfNeeded();
   await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('ngram.n=99');
   await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('using 5');
   await expect(explorer.locator('.widget-notice[role="status"]')).toContainText('ngram.k=banana');
@@ -31,7 +33,9 @@ test('a data set that fails to load gives a clear message, and the rest of the p
   await page.context().route('**/data/tinyshakespeare.txt', (route) => route.fulfill({ status: 404, body: 'missing' }));
   await page.goto('/en/ngram/?heatmap.data=tinyshakespeare');
   const heatmap = widget(page, 'lm-bigram-heatmap');
+  await heatmap.scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
   await expect(heatmap.locator('.widget-error[role="alert"]')).toContainText(/tinyshakespeare\.txt.*404/);
+  await widget(page, 'lm-ngram-explorer').scrollIntoViewIfNeeded();
   await expect(widget(page, 'lm-ngram-explorer').locator('[data-part="dev-nll"]')).toHaveText(/^2\.45/);
   // Choosing another data set recovers the widget.
   await heatmap.getByLabel('Data set').selectOption('names');

@@ -12,6 +12,7 @@ async function tabTo(page: import('@playwright/test').Page, selector: string, li
 test('the widgets can be driven with the keyboard alone', async ({ page, problems }) => {
   await page.goto('/en/ngram/');
   const heatmap = widget(page, 'lm-bigram-heatmap');
+  await heatmap.scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
   await expect(heatmap.getByText(/27 × 27/)).toBeVisible();
 
   // The heatmap grid takes focus, and the arrow keys move its readout from cell to cell.

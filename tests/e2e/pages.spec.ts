@@ -15,6 +15,7 @@ for (const { path, lang } of pages) {
     await expect(page.getByRole('main')).toBeVisible();
     if (path.endsWith('ngram/')) {
       // Let the widgets start their workers and count, then check that nothing complained.
+      await page.locator('lm-ngram-explorer').scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
       await expect(page.locator('lm-ngram-explorer [data-part="dev-nll"]')).not.toHaveText('–');
       await expect(page.locator('.katex').first()).toBeVisible();
     }

@@ -15,6 +15,7 @@ for (const { path, lang, start } of [
     // Measured rows show the dev loss to three decimals (names GPT: 1.954 in the reference run).
     await expect(table.locator('tr[data-recipe="names-gpt"] td[data-col="dev"]')).toHaveText(/^\d\.\d{3}$/);
     const trainer = widget(page, 'lm-recipe-trainer');
+    await trainer.scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
     await expect(trainer).toHaveAttribute('data-state', 'idle');
     await expect(trainer.getByRole('button', { name: start, exact: true })).toBeEnabled();
     expect(problems.consoleErrors).toEqual([]);
@@ -39,6 +40,7 @@ test('a few steps of the names GPT on wasm end done, with a finite dev loss besi
   test.setTimeout(60_000);
   await page.goto('/en/race/?race.recipe=names-gpt&race.steps=4&race.backend=wasm');
   const trainer = widget(page, 'lm-recipe-trainer');
+  await trainer.scrollIntoViewIfNeeded();
   await expect(trainer.locator('[data-field="recipe"]')).toHaveValue('names-gpt');
   await expect(trainer.locator('[data-field="steps"]')).toHaveValue('4');
   await trainer.getByRole('button', { name: 'Start', exact: true }).click();
@@ -63,6 +65,7 @@ test('a few steps of the names GPT on wasm end done, with a finite dev loss besi
 test('a malformed recipe or step count in the link shows a notice and falls back to the default', async ({ page, problems }) => {
   await page.goto('/en/race/?race.recipe=banana&race.steps=-3');
   const trainer = widget(page, 'lm-recipe-trainer');
+  await trainer.scrollIntoViewIfNeeded();
   const notice = trainer.locator('.widget-notice[role="status"]');
   await expect(notice).toContainText('race.recipe=banana');
   await expect(notice).toContainText('using names-gpt');

@@ -3,6 +3,7 @@ import { expect, test, widget } from './fixtures';
 test('the heatmap counts bigrams live and shows a cell on hover', async ({ page, problems }) => {
   await page.goto('/en/ngram/');
   const heatmap = widget(page, 'lm-bigram-heatmap');
+  await heatmap.scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
   await expect(heatmap.getByText(/27 × 27/)).toBeVisible();
   await heatmap.getByLabel('Data set').selectOption('tinyshakespeare');
   await expect(heatmap.getByText(/65 × 65/)).toBeVisible();
@@ -14,10 +15,13 @@ test('the n-gram explorer updates NLL and perplexity with the order', async ({ p
   await page.goto('/en/ngram/?ngram.n=2&ngram.k=1');
   const explorer = widget(page, 'lm-ngram-explorer');
   const dev = explorer.locator('[data-part="dev-nll"]');
+  await explorer.scrollIntoViewIfNeeded();
   await expect(dev).toHaveText(/^2\.45/);
   await page.goto('/en/ngram/?ngram.n=3&ngram.k=0');
+  await explorer.scrollIntoViewIfNeeded();
   await expect(dev).toHaveText('∞');
   await page.goto('/en/ngram/?ngram.n=3&ngram.k=0.1');
+  await explorer.scrollIntoViewIfNeeded();
   await expect(dev).toHaveText(/^2\.2/);
 });
 
@@ -57,6 +61,7 @@ test('the backend menu moves training to the chosen backend', async ({ page, pro
 test('the sampler produces text, the same for the same seed', async ({ page }) => {
   await page.goto('/en/ngram/?sample.seed=7&sample.count=5');
   const sampler = widget(page, 'lm-sampler');
+  await sampler.scrollIntoViewIfNeeded();
   const items = sampler.locator('[data-part="samples"] li');
   await expect(items).toHaveCount(5);
   const first = await items.allInnerTexts();
