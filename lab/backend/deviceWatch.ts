@@ -1,17 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-
-/** The parts of tfjs's GPU backends that say when their device is gone (not in tfjs's types). */
-interface GpuBackendInternals {
-  /** WebGL: the context tfjs draws with. */
-  gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext };
-  /** WebGPU: the device tfjs computes on. */
-  device?: { lost?: Promise<{ message?: string }>; destroy?(): void };
-}
+import type { GpuBackendFields } from './renderer';
 
 /** The active backend's internals, when it is a GPU backend. */
-function gpuInternals(): GpuBackendInternals | undefined {
+function gpuInternals(): GpuBackendFields | undefined {
   const name = tf.getBackend();
-  return name === 'webgl' || name === 'webgpu' ? (tf.backend() as unknown as GpuBackendInternals) : undefined;
+  return name === 'webgl' || name === 'webgpu' ? (tf.backend() as unknown as GpuBackendFields) : undefined;
 }
 
 /**

@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** What tfjs keeps of the device behind its GPU backends (public in JavaScript, typed private). */
-interface GpuBackendFields {
+export interface GpuBackendFields {
   /** WebGL: the context tfjs draws with. */
   gpgpu?: { gl?: WebGLRenderingContext | WebGL2RenderingContext };
   /** WebGPU: the adapter's description. */
   adapterInfo?: { vendor?: string; architecture?: string };
+  /** WebGPU: the device tfjs computes on. */
+  device?: { lost?: Promise<{ message?: string }>; destroy?(): void };
 }
 
 /**

@@ -67,6 +67,7 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA> {
   protected onRunMessage(message: WorkerResponse): void {
     switch (message.type) {
       case 'ready':
+        if (message.probe.length === 0) return this.ref('probe').replaceChildren(Object.assign(document.createElement('li'), { textContent: this.t('train.probeNone') }));
         this.ref('probe').replaceChildren(
           ...message.probe.map((p) => {
             const result = p.ok ? this.t('train.probeMs', { ms: this.number(p.ms ?? NaN, 1) }) : this.t('train.probeFailed', { error: p.error ?? '' });
