@@ -5,10 +5,11 @@ import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
-import { type Dataset, type DatasetId, type TextReader, loadDataset } from '../data/datasets';
+import { DatasetCache } from '../data/datasetCache';
+import type { Dataset, DatasetId, TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
 import type { LanguageModel } from '../models/model';
-import { NGramModel } from '../models/ngram';
+import { NGramCounts } from '../models/ngramCounts';
 import { sample } from '../sample';
 import { windowBatches } from '../train/batches';
 import { evaluateLoss } from '../train/evaluate';
@@ -16,7 +17,7 @@ import { adam } from '../train/optim';
 import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
 import { startTraining } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
-import type { LossPoint, NGramJob, NGramResult, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
+import type { LossPoint, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /** A job's model, kept for `sample` requests, with the data set it was made from. */
 interface CurrentModel {
@@ -64,8 +65,7 @@ export interface HostEnvironment {
  */
 export class LabHost {
   readonly #env: HostEnvironment;
-  #read: TextReader | undefined;
-  readonly #datasets = new Map<DatasetId, Promise<Dataset>>();
+  #datasets: DatasetCache | undefined;
   #running: RunningJob | undefined;
   /** The model of the last job, and the data set it was made from, for `sample` requests. */
   #current: CurrentModel | undefined;
@@ -114,14 +114,14 @@ export class LabHost {
     try {
       switch (request.type) {
         case 'init':
-          this.#read = this.#env.reader(request.baseUrl);
+          this.#datasets = new DatasetCache(this.#env.reader(request.baseUrl));
           registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores: this.#env.cores });
           return await this.#useBackend(request.backend ?? 'auto');
         case 'start':
           if (this.#skipCancelled(request.jobId)) return;
           switch (request.job.kind) {
             case 'ngram':
-              return await this.#runNGram(request.jobId, request.job);
+              throw new Error('n-gram jobs run in the counting worker (CountHost), which needs no tfjs');
             case 'train':
               return await this.#runBigram(request.jobId, request.job);
             case 'plan':
@@ -172,16 +172,10 @@ export class LabHost {
   }
 
   #dataset(id: DatasetId): Promise<Dataset> {
-    const read = this.#read;
-    if (!read) throw new Error('the worker was not initialized');
-    let dataset = this.#datasets.get(id);
-    if (!dataset) {
-      dataset = loadDataset(id, read);
-      dataset.catch(() => this.#datasets.delete(id)); // a failed load may succeed on a retry
-      this.#datasets.set(id, dataset);
-    }
-    return dataset;
+    if (!this.#datasets) throw new Error('the worker was not initialized');
+    return this.#datasets.get(id);
   }
+
 
   /** Makes `next` the model that `sample` requests use, freeing the one before. */
   #replaceCurrent(next: CurrentModel | undefined): void {
@@ -195,23 +189,6 @@ export class LabHost {
     }
   }
 
-  async #runNGram(jobId: number, job: NGramJob): Promise<void> {
-    this.#env.post({ type: 'state', jobId, state: 'loading' });
-    const dataset = await this.#dataset(job.dataset);
-    const model = new NGramModel(dataset.tokenizer.vocabSize, { order: job.order, smoothing: job.smoothing }).fit(dataset.splits.train);
-    const result: NGramResult = {
-      order: job.order,
-      smoothing: job.smoothing,
-      vocab: [...dataset.tokenizer.chars],
-      nll: { train: model.nll(dataset.splits.train), dev: model.nll(dataset.splits.dev) },
-      contexts: model.contextCount,
-    };
-    if (job.heatmapSize) result.heatmap = heatmap(dataset, job.heatmapSize);
-    this.#replaceCurrent({ jobId, model, dataset });
-    this.#env.post({ type: 'ngram', jobId, result });
-    this.#env.post({ type: 'state', jobId, state: 'done' });
-  }
-
   /**
    * The neural bigram of chapter 1: Adam (the course's own, the same update as `tf.train.adam`,
    * so that its state can be kept and restored) or plain SGD, over bigram windows.
@@ -222,7 +199,7 @@ export class LabHost {
     const dataset = await this.#dataset(job.dataset);
     if (this.#skipCancelled(jobId)) return;
     const reference = job.reference ?? { order: 2, smoothing: 1 };
-    const counts = new NGramModel(dataset.tokenizer.vocabSize, reference).fit(dataset.splits.train);
+    const counts = new NGramCounts(dataset.tokenizer.vocabSize, reference).fit(dataset.splits.train);
     this.#env.post({
       type: 'reference',
       jobId,
@@ -371,23 +348,4 @@ export class LabHost {
     });
     this.#env.post({ type: 'sample', jobId: request.jobId, texts: ids.map((s) => tokenizer.decode(s)) });
   }
-}
-
-/** The bigram counts among the `size` most frequent tokens of the training split. */
-function heatmap(dataset: Dataset, size: number): NonNullable<NGramResult['heatmap']> {
-  const bigram = new NGramModel(dataset.tokenizer.vocabSize, { order: 2, smoothing: 0 }).fit(dataset.splits.train);
-  const rows = bigram.bigramCounts(); // V rows of V counts
-  const totals = rows.map((row) => row.reduce((s, c) => s + c, 0));
-  const frequent = totals
-    .map((total, id) => ({ id, total }))
-    .sort((a, b) => b.total - a.total || a.id - b.id)
-    .slice(0, size)
-    .map((t) => t.id)
-    .sort((a, b) => a - b);
-  return {
-    tokens: frequent.map((id) => dataset.tokenizer.chars[id]!),
-    tokenIds: frequent,
-    counts: frequent.map((r) => frequent.map((c) => rows[r]![c]!)),
-    rowTotals: frequent.map((r) => totals[r]!),
-  };
 }

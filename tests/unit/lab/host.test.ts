@@ -29,20 +29,11 @@ describe('LabHost (the worker, run in Node)', () => {
     expect(tf.getBackend()).toBe('cpu');
   });
 
-  it('counts an n-gram, reports NLL and a heatmap, then samples from it', async () => {
+  it('leaves n-gram jobs to the counting worker, with an error that says so', async () => {
     const { host, of } = makeHost();
-    await host.handle({ type: 'init', baseUrl: '/', backend: 'wasm' });
-    await host.handle({ type: 'start', jobId: 1, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1, heatmapSize: 30 } });
-    const [result] = of('ngram');
-    expect(result!.result.nll.train).toBeCloseTo(2.4545, 3);
-    expect(result!.result.heatmap!.tokens).toHaveLength(27); // names has fewer than 30 tokens
-    const aRow = result!.result.heatmap!.tokens.indexOf('a');
-    const nCol = result!.result.heatmap!.tokens.indexOf('n');
-    expect(result!.result.heatmap!.counts[aRow]![nCol]).toBeGreaterThan(4000); // "an" is common
-    await host.handle({ type: 'sample', jobId: 1, count: 5, temperature: 1, seed: 9, maxLength: 20 });
-    const [samples] = of('sample');
-    expect(samples!.texts).toHaveLength(5);
-    expect(samples!.texts.every((t) => /^[a-z]*$/.test(t))).toBe(true);
+    await host.handle({ type: 'init', baseUrl: '/', backend: 'cpu' });
+    await host.handle({ type: 'start', jobId: 1, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1 } });
+    expect(of('error')[0]).toMatchObject({ jobId: 1, message: expect.stringMatching(/counting worker/) });
   });
 
   it('trains the neural bigram, posting only new points, onto the count NLL', async () => {
@@ -92,11 +83,12 @@ describe('LabHost (the worker, run in Node)', () => {
       return readData(file);
     });
     await host.handle({ type: 'init', baseUrl: '/', backend: 'cpu' });
-    await host.handle({ type: 'start', jobId: 3, job: { kind: 'ngram', dataset: 'names', order: 2, smoothing: 1 } });
+    const job = { kind: 'train', dataset: 'names', model: 'bigram', seed: 1, steps: 3, learningRate: 0.1, batchSize: 256, evalEvery: 3 } as const;
+    await host.handle({ type: 'start', jobId: 3, job });
     expect(of('error')[0]).toMatchObject({ jobId: 3, message: expect.stringMatching(/404/) });
     fail = false;
-    await host.handle({ type: 'start', jobId: 4, job: { kind: 'ngram', dataset: 'names', order: 3, smoothing: 1 } });
-    expect(of('ngram')[0]!.jobId).toBe(4);
+    await host.handle({ type: 'start', jobId: 4, job });
+    expect(of('state').filter((m) => m.jobId === 4).map((m) => m.state)).toEqual(['loading', 'running', 'done']);
   });
 
   it('a stop that arrives before its job begins cancels it, and a newer start cancels an older one', async () => {
