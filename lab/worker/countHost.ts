@@ -4,6 +4,7 @@ import { drawSequences } from '../draw';
 import { NGramCounts } from '../models/ngramCounts';
 import type { HostEnvironment } from './host';
 import type { NGramJob, NGramResult, WorkerRequest } from './protocol';
+import { SerialHost } from './serialHost';
 
 /** What a counting host needs from where it runs: no backend, no wasm, no cores. */
 export type CountHostEnvironment = Pick<HostEnvironment, 'post' | 'reader'>;
@@ -21,15 +22,15 @@ interface CurrentCounts {
  * plain JavaScript, so that its worker loads no tfjs. It touches no DOM either, so it runs in a
  * Web Worker and in Node tests alike.
  */
-export class CountHost {
+export class CountHost extends SerialHost {
   readonly #env: CountHostEnvironment;
   #datasets: DatasetCache | undefined;
   #current: CurrentCounts | undefined;
-  #queue: Promise<void> = Promise.resolve();
   /** Jobs up to this id are stopped: a newer start or a stop came while they waited in the queue. */
   #stoppedThrough = 0;
 
   constructor(env: CountHostEnvironment) {
+    super();
     this.#env = env;
   }
 
@@ -41,18 +42,11 @@ export class CountHost {
   receive(request: WorkerRequest): Promise<void> {
     if (request.type === 'start') this.#stoppedThrough = Math.max(this.#stoppedThrough, request.jobId - 1);
     if (request.type === 'stop' && request.jobId !== undefined) this.#stoppedThrough = Math.max(this.#stoppedThrough, request.jobId);
-    this.#queue = this.#queue.then(() => this.handle(request));
-    return this.#queue;
-  }
-
-  /** Resolves once every request received so far has been handled. */
-  idle(): Promise<void> {
-    return this.#queue;
+    return this.enqueue(request);
   }
 
   /** Handles one request; never throws: failures are posted as `error` messages. */
   async handle(request: WorkerRequest): Promise<void> {
-    const jobId = 'jobId' in request ? request.jobId : undefined;
     try {
       switch (request.type) {
         case 'init':
@@ -77,7 +71,7 @@ export class CountHost {
           return; // no run in progress between requests, no GPU: nothing to pause, stop or fault
       }
     } catch (err) {
-      this.#env.post({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err) });
+      this.#env.post(this.failure(request, err));
     }
   }
 

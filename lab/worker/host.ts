@@ -17,6 +17,7 @@ import { adam } from '../train/optim';
 import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
 import { startTraining } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
+import { SerialHost } from './serialHost';
 import type { LossPoint, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /** A job's model, kept for `sample` requests, with the data set it was made from. */
@@ -63,7 +64,7 @@ export interface HostEnvironment {
  * `start`, cancels a job that is running *or* still waiting in the queue. On a GPU backend a
  * lost device ends the run with the last good step, from which `continue` goes on elsewhere.
  */
-export class LabHost {
+export class LabHost extends SerialHost {
   readonly #env: HostEnvironment;
   #datasets: DatasetCache | undefined;
   #running: RunningJob | undefined;
@@ -71,14 +72,13 @@ export class LabHost {
   #current: CurrentModel | undefined;
   /** The last good step of the latest run on a GPU backend. */
   #resumable: Resumable | undefined;
-  /** Requests run one after another, so that a `start` never races the `init` before it. */
-  #queue: Promise<void> = Promise.resolve();
   /** The newest job asked for. */
   #newestJob = 0;
   /** Jobs with ids up to this one are cancelled. */
   #cancelledThrough = 0;
 
   constructor(env: HostEnvironment) {
+    super();
     this.#env = env;
   }
 
@@ -99,18 +99,11 @@ export class LabHost {
         this.#newestJob = Math.max(this.#newestJob, request.jobId);
         this.#cancel(request.jobId - 1);
     }
-    this.#queue = this.#queue.then(() => this.handle(request));
-    return this.#queue;
-  }
-
-  /** Resolves once every request received so far has been handled. */
-  idle(): Promise<void> {
-    return this.#queue;
+    return this.enqueue(request);
   }
 
   /** Handles one request now; never throws: failures are posted as `error` messages. */
   async handle(request: WorkerRequest): Promise<void> {
-    const jobId = 'jobId' in request ? request.jobId : undefined;
     try {
       switch (request.type) {
         case 'init':
@@ -147,7 +140,7 @@ export class LabHost {
           return;
       }
     } catch (err) {
-      this.#env.post({ type: 'error', jobId, message: err instanceof Error ? err.message : String(err), ...(err instanceof DivergedError ? { code: 'diverged' } : {}) });
+      this.#env.post({ ...this.failure(request, err), ...(err instanceof DivergedError ? { code: 'diverged' } : {}) });
     }
   }
 
