@@ -71,6 +71,14 @@ export class LabClient {
     else worker.postMessage(request);
   }
 
+  /**
+   * Starts the worker now, without a request, so that its start-up (loading tfjs, choosing a
+   * backend) is done before the reader's first click rather than after it.
+   */
+  warm(): void {
+    this.#ensureWorker();
+  }
+
   /** The worker moved itself to `backend` (a run continued there): a replacement starts on it too. */
   adoptBackend(backend: BackendName): void {
     this.#backend = backend;

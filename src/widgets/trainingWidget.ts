@@ -47,6 +47,9 @@ export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidge
     this.listen(this.ref('pause'), 'click', () => this.dispatch({ type: this.#run.phase === 'paused' ? 'resume' : 'pause' }));
     this.listen(this.ref('stop'), 'click', () => this.dispatch({ type: 'stop' }));
     this.#render();
+    // The widget's code loads as it nears the viewport: a reader who got this far is likely to
+    // train, so the worker starts up now and the first click finds it ready.
+    this.client?.warm();
   }
 
   override disconnectedCallback(): void {
