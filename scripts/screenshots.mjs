@@ -16,6 +16,8 @@ for (const path of ['/en/', '/zh-cn/', '/en/ngram/', '/zh-cn/ngram/', '/en/race/
       const errors = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       await page.goto(origin + path + (train ? '?train.steps=100' : ''));
+      // Widgets load as they near the viewport: pass each one, as a reader scrolling down would.
+      for (const host of await page.locator('.widget-host').all()) await host.scrollIntoViewIfNeeded();
       await page.waitForTimeout(1500);
       if (train && path.includes('ngram')) {
         await page.locator('lm-bigram-trainer [data-part="start"]').click();

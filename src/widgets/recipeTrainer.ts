@@ -36,6 +36,8 @@ interface RecipeRun {
   step: number;
   /** The last dev loss. */
   dev?: number;
+  /** The step of the last dev loss. */
+  devStep?: number;
   clock: Stopwatch;
 }
 
@@ -148,7 +150,7 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
     if (!run) return;
     this.#chart?.append(points);
     run.step = step;
-    for (const p of points) if (p.series === 'dev') run.dev = p.loss;
+    for (const p of points) if (p.series === 'dev') [run.dev, run.devStep] = [p.loss, p.step];
     this.#showProgress(run, false);
   }
 
@@ -175,6 +177,11 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
     this.#showProgress(run, true);
     if (run.dev === undefined) return;
     const loss = (x: number) => this.number(x, 3);
+    if (run.devStep !== run.step) {
+      // Stopped between evaluations: the last dev loss is of an earlier model; judge nothing on it.
+      this.ref('final').textContent = this.t('race.stoppedBetweenEvals', { steps: this.number(run.step, 0), dev: loss(run.dev), evalStep: this.number(run.devStep ?? 0, 0) });
+      return;
+    }
     const facts = run.facts;
     const final =
       facts?.referenceDev !== undefined
