@@ -10,7 +10,8 @@
 //   (b) on pages with a trainer, the seconds from the first click on its Train button to its
 //       first training step (the neural bigram's loss readout; the recipe trainer's data-step);
 //   (c) in another fresh context, the JavaScript fetched once the reader has scrolled every
-//       widget into view (and idled 3 s), without pressing anything.
+//       widget into view (and idled 3 s), without pressing anything;
+//   (d) in another fresh context, (b) for a reader who scrolled to the trainer and read 5 s first.
 // Prints a table, then one JSON line.
 import { chromium } from '@playwright/test';
 
@@ -76,7 +77,21 @@ async function measure(browser, { path, trainer }) {
   if (trainer) row.firstStepS = await firstStep(page, trainer);
   await context.close();
   row.scrolledJsKB = await scrolledScripts(browser, path);
+  if (trainer) row.firstStepReadS = await firstStepAfterReading(browser, path, trainer);
   return row;
+}
+
+/**
+ * The first step's seconds for a reader who scrolled to the trainer and read for a few seconds
+ * before pressing Train (its worker starts as it comes into view), in a fresh context.
+ */
+async function firstStepAfterReading(browser, path, trainer) {
+  const { context, page } = await open(browser, path);
+  await page.locator(trainer).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(READING_MS);
+  const seconds = await firstStep(page, trainer);
+  await context.close();
+  return seconds;
 }
 
 /** KB of JavaScript fetched once every widget of the page has been scrolled into view. */
@@ -88,6 +103,9 @@ async function scrolledScripts(browser, path) {
   await context.close();
   return kb(fetched.filter((b) => b.script));
 }
+
+/** How long the reader of {@link firstStepAfterReading} reads before pressing Train. */
+const READING_MS = 5000;
 
 const kb = (items) => Math.round(items.reduce((s, b) => s + b.bytes, 0) / 1024);
 
