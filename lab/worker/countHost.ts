@@ -1,4 +1,3 @@
-import { DatasetCache } from '../data/datasetCache';
 import type { Dataset } from '../data/datasets';
 import { drawSequences } from '../draw';
 import { NGramCounts } from '../models/ngramCounts';
@@ -24,7 +23,6 @@ interface CurrentCounts {
  */
 export class CountHost extends SerialHost {
   readonly #env: CountHostEnvironment;
-  #datasets: DatasetCache | undefined;
   #current: CurrentCounts | undefined;
   /** Jobs up to this id are stopped: a newer start or a stop came while they waited in the queue. */
   #stoppedThrough = 0;
@@ -50,7 +48,7 @@ export class CountHost extends SerialHost {
     try {
       switch (request.type) {
         case 'init':
-          this.#datasets = new DatasetCache(this.#env.reader(request.baseUrl));
+          this.readDatasetsWith(this.#env.reader(request.baseUrl));
           // Counting is plain JavaScript on the CPU: there is no backend to probe.
           return this.#env.post({ type: 'ready', backend: 'cpu', probe: [] });
         case 'start':
@@ -77,8 +75,7 @@ export class CountHost extends SerialHost {
 
   async #count(jobId: number, job: NGramJob): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
-    if (!this.#datasets) throw new Error('the worker was not initialized');
-    const dataset = await this.#datasets.get(job.dataset);
+    const dataset = await this.dataset(job.dataset);
     const { model, result } = countNGram(dataset, job);
     this.#current = { jobId, model, dataset };
     this.#env.post({ type: 'ngram', jobId, result });

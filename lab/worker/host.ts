@@ -5,8 +5,7 @@ import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
-import { DatasetCache } from '../data/datasetCache';
-import type { Dataset, DatasetId, TextReader } from '../data/datasets';
+import type { Dataset, TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
 import type { LanguageModel } from '../models/model';
 import { NGramCounts } from '../models/ngramCounts';
@@ -45,8 +44,8 @@ const PROGRESS_INTERVAL_MS = 100;
 
 /** What a host needs from where it runs (a worker, a page, Node). */
 export interface HostEnvironment {
-  /** Sends a message to the widget; `transfer` lists buffers to move rather than copy. */
-  post(message: WorkerResponse, transfer?: Transferable[]): void;
+  /** Sends a message to the widget. */
+  post(message: WorkerResponse): void;
   /** Makes a reader of data-set files from the site's base URL (or a folder in Node). */
   reader(baseUrl: string): TextReader;
   /** Folder of tfjs's wasm binaries for a base URL; defaults to `${baseUrl}tfjs/`. */
@@ -66,7 +65,6 @@ export interface HostEnvironment {
  */
 export class LabHost extends SerialHost {
   readonly #env: HostEnvironment;
-  #datasets: DatasetCache | undefined;
   #running: RunningJob | undefined;
   /** The model of the last job, and the data set it was made from, for `sample` requests. */
   #current: CurrentModel | undefined;
@@ -107,7 +105,7 @@ export class LabHost extends SerialHost {
     try {
       switch (request.type) {
         case 'init':
-          this.#datasets = new DatasetCache(this.#env.reader(request.baseUrl));
+          this.readDatasetsWith(this.#env.reader(request.baseUrl));
           registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores: this.#env.cores });
           return await this.#useBackend(request.backend ?? 'auto');
         case 'start':
@@ -164,12 +162,6 @@ export class LabHost extends SerialHost {
     this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}) });
   }
 
-  #dataset(id: DatasetId): Promise<Dataset> {
-    if (!this.#datasets) throw new Error('the worker was not initialized');
-    return this.#datasets.get(id);
-  }
-
-
   /** Makes `next` the model that `sample` requests use, freeing the one before. */
   #replaceCurrent(next: CurrentModel | undefined): void {
     const old = this.#current;
@@ -189,7 +181,7 @@ export class LabHost extends SerialHost {
    */
   async #runBigram(jobId: number, job: TrainJob, resume?: ResumePoint): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
-    const dataset = await this.#dataset(job.dataset);
+    const dataset = await this.dataset(job.dataset);
     if (this.#skipCancelled(jobId)) return;
     const reference = job.reference ?? { order: 2, smoothing: 1 };
     const counts = new NGramCounts(dataset.tokenizer.vocabSize, reference).fit(dataset.splits.train);
@@ -238,7 +230,7 @@ export class LabHost extends SerialHost {
 
   async #runPlan(jobId: number, job: PlanJob, resume?: ResumePoint): Promise<void> {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
-    const dataset = await this.#dataset(job.dataset);
+    const dataset = await this.dataset(job.dataset);
     if (this.#skipCancelled(jobId)) return;
     const progress = this.#progressCallbacks(jobId);
     let capture: ((step: number) => Promise<void>) | undefined;

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 // The counting widgets' worker: plain JavaScript, no tfjs anywhere in its imports.
 import { CountHost } from '../../lab/worker/countHost';
-import { fetchReader, serveHost } from './workerScript';
+import { fetchReader, postToWidget, serveHost } from './workerScript';
 
-serveHost(new CountHost({ post: (message) => self.postMessage(message), reader: fetchReader }));
+serveHost(new CountHost({ post: postToWidget, reader: fetchReader }));

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 import { LabHost } from '../../lab/worker/host';
-import { fetchReader, serveHost } from './workerScript';
+import { fetchReader, postToWidget, serveHost } from './workerScript';
 
 serveHost(
   new LabHost({
-    post: (message, transfer) => self.postMessage(message, transfer ?? []),
+    post: postToWidget,
     cores: navigator.hardwareConcurrency,
     reader: fetchReader,
   }),

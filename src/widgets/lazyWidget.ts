@@ -1,7 +1,8 @@
 /**
  * Loads a widget's code (its custom element, d3, its view) only when the reader comes near the
  * widget or touches it, so that a chapter costs its text and the widgets in sight, not every
- * widget's code; workers, in turn, start with a widget's first job.
+ * widget's code; workers, in turn, start once a widget runs (a trainer as it comes into view,
+ * a counting widget with its first job).
  *
  * Until the element is upgraded its server-rendered controls already work as plain HTML, so
  * what the reader does there is kept and replayed on the upgraded element: clicks on its buttons

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import type { TextReader } from '../../lab/data/datasets';
-import type { WorkerRequest } from '../../lab/worker/protocol';
+import type { WorkerRequest, WorkerResponse } from '../../lab/worker/protocol';
 import { announceLife } from './workerLife';
 
 /** A host of the lab that a worker script serves: the lab host, or the counting host. */
@@ -9,6 +9,11 @@ export interface ServedHost {
   receive(request: WorkerRequest): Promise<void>;
   /** Resolves once every request received so far has been handled. */
   idle(): Promise<void>;
+}
+
+/** Sends a message from this worker to its widget. */
+export function postToWidget(message: WorkerResponse): void {
+  self.postMessage(message);
 }
 
 /** Reads data-set files from the site's `data/` folder, by `fetch`. */
@@ -27,5 +32,5 @@ export function serveHost(host: ServedHost): void {
     void host.receive(request);
     if (request.type === 'dispose') void host.idle().then(() => self.close());
   });
-  announceLife((message) => self.postMessage(message));
+  announceLife(postToWidget);
 }
