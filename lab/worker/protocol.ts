@@ -54,6 +54,61 @@ export interface PlanJob {
 /** What a worker can be asked to run. */
 export type Job = NGramJob | TrainJob | PlanJob;
 
+/**
+ * Where a model to hold comes from: a checkpoint the site ships (`public/checkpoints/<name>.ckpt`),
+ * or the bytes of one the reader saved (a `saved` answer's, read back from a file).
+ */
+export type ModelSource = { checkpoint: string } | { bytes: Uint8Array };
+
+/** What a model reads when it is inspected: a text the reader typed, or the first `count` examples of a split. */
+export type InspectInput = { text: string } | { split: SplitName; count: number };
+
+/**
+ * What to compute from one recorded intermediate (a key of the catalogue, `lab/models/keys.ts`)
+ * before it crosses to the page, so that only what a view draws is sent (2 x V numbers for a
+ * projection, not V x D):
+ * - `raw`: the tensor itself, optionally only `index` along its leading axes (e.g. `[0, 2]`: example 0, head 2);
+ * - `projection`: the rows of a matrix (an embedding table) in 2-D: the raw coordinates when it
+ *   has two columns, else its first two principal components, oriented like the previous
+ *   snapshot of the same probe so points do not flip from one snapshot to the next; `rows`
+ *   limits it to those rows;
+ * - `neighbours`: for each row in `of`, the `k` nearest other rows in the full space (cosine);
+ * - `histogram`: counts of the values in `bins` equal bins over `range` (values outside go to the end bins);
+ * - `saturation`: 1 where |value| >= `threshold`, else 0, for the first `rows` rows of the last axis' matrix.
+ */
+export type Probe =
+  | { key: string; as: 'raw'; index?: number[] }
+  | { key: string; as: 'projection'; rows?: number[] }
+  | { key: string; as: 'neighbours'; of: number[]; k: number }
+  | { key: string; as: 'histogram'; bins: number; range: [number, number] }
+  | { key: string; as: 'saturation'; threshold: number; rows?: number };
+
+/** A typed array with its shape, as a snapshot carries it (transferred, not copied). */
+export interface ShapedArray {
+  shape: number[];
+  data: Float32Array | Int32Array;
+  /** What a view may need besides the numbers: for a projection `method` (`raw` or `pca`) and `explained` (variance share of the two axes). */
+  info?: Record<string, number | string>;
+}
+
+/** What a worker holds as a model, so a view can label what it draws. */
+export interface ModelInfo {
+  /** The model's kind, e.g. `mlp`, and its config. */
+  kind: string;
+  config: unknown;
+  /** The tokenizer's characters, id order. */
+  vocab: string[];
+  /** How often each token occurs in the training split, id order, when the data set is known. */
+  counts?: number[];
+  params: number;
+  /** Optimizer steps the weights have had. */
+  step: number;
+  /** Losses stored with a checkpoint, e.g. `{ dev: 2.17 }`. */
+  metrics?: Record<string, number>;
+  /** Where it came from: the checkpoint's name, `file`, or `training`. */
+  origin: string;
+}
+
 /** A fault a test can cause in a worker, through the same path a real one takes. */
 export type SimulatedFault = 'context-lost';
 
@@ -71,6 +126,14 @@ export type WorkerRequest =
   /** Test hook: causes `fault` as a real one would happen (the WebGL context lost, the GPU device gone). */
   | { type: 'simulate'; fault: SimulatedFault }
   | { type: 'sample'; jobId: number; count: number; temperature: number; seed: number; maxLength: number; prompt?: string }
+  /** Holds the model of `source` as job `jobId`'s (the one `inspect`, `sample` and `save` then use); answers `model`. */
+  | { type: 'load'; jobId: number; source: ModelSource }
+  /** Runs job `jobId`'s model on `input`, recording what `probes` need; answers one `snapshot`. */
+  | { type: 'inspect'; jobId: number; requestId: number; input: InspectInput; probes: Record<string, Probe> }
+  /** While job `jobId` trains, a `snapshot` of `probes` on `input` every `every` steps, taken between steps. */
+  | { type: 'watch'; jobId: number; requestId: number; every: number; input: InspectInput; probes: Record<string, Probe> }
+  /** Job `jobId`'s current weights as checkpoint bytes; answers `saved`. */
+  | { type: 'save'; jobId: number; requestId: number }
   | { type: 'dispose' };
 
 /** One point of a loss curve. */
@@ -114,4 +177,10 @@ export type WorkerResponse =
   /** Only the points recorded since the last progress message. */
   | { type: 'progress'; jobId: number; step: number; points: LossPoint[]; elapsedMs: number }
   | { type: 'sample'; jobId: number; texts: string[] }
+  /** The model job `jobId` holds: after a `load`, and when a training job has built its model. */
+  | { type: 'model'; jobId: number; info: ModelInfo }
+  /** What `probes` of request `requestId` computed, on the weights of step `step`; arrays transferred. */
+  | { type: 'snapshot'; jobId: number; requestId: number; step: number; arrays: Record<string, ShapedArray> }
+  /** A checkpoint of job `jobId`'s model (`encodeCheckpoint`'s bytes, transferred), to download and load again. */
+  | { type: 'saved'; jobId: number; requestId: number; bytes: Uint8Array; fileName: string }
   | { type: 'error'; jobId?: number; message: string; code?: FailureCode; /** The last good step, from which `continue` can go on. */ resumeStep?: number };
