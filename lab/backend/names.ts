@@ -42,3 +42,16 @@ export interface ProbeResult {
  * lab/backend/register.ts sets it before the module starts.
  */
 export const WASM_POOL_SIZE_GLOBAL = '__labWasmPthreadPoolSize';
+
+/**
+ * What the backend probe trains: the course's MLP (embedding, tanh hidden layer, logits), with
+ * the same kernels as real training and half the names MLP recipe's arithmetic per step, on one
+ * batch of `batch.batchSize` sequences of `batch.length` tokens. Sized by measurement
+ * (scripts/probe-backends.ts): an MLP 16 times smaller is all per-kernel overhead and rates
+ * SwiftShader's WebGL as fast as wasm, where training is 5 to 11 times slower. Here rather than
+ * in probe.ts so that a page can turn a probe's milliseconds into a rate without loading tfjs.
+ */
+export const PROBE_WORKLOAD = {
+  model: { vocabSize: 32, blockSize: 4, embedDim: 32, hiddenDim: 512, norm: 'none', seed: 1 },
+  batch: { batchSize: 32, length: 16 },
+} as const;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MLP } from '../models/mlp';
 import { Rng } from '../rng';
 import { AdamW } from '../train/optim';
-import { BACKEND_NAMES, type BackendName, type ProbeResult } from './names';
+import { BACKEND_NAMES, type BackendName, PROBE_WORKLOAD, type ProbeResult } from './names';
 import { gpuRenderer, isSoftwareRenderer } from './renderer';
 
 export { BACKEND_NAMES, type BackendName, isBackendName, type ProbeResult } from './names';
@@ -35,15 +35,7 @@ export interface ProbeOptions {
 /** The probe's defaults: about 1 s in all on a 2-core machine whose GPU backends are SwiftShader. */
 export const PROBE_DEFAULTS: ProbeOptions = { steps: 3, warmupLimitMs: 1000, giveUpFactor: 2, skipCpuBound: true };
 
-/**
- * The model the probe trains: the course's MLP (embedding, tanh hidden layer, logits), with the
- * same kernels as real training and half the names MLP recipe's arithmetic per step. Sized by
- * measurement (scripts/probe-backends.ts): an MLP 16 times smaller is all per-kernel overhead
- * and rates SwiftShader's WebGL as fast as wasm, where training is 5 to 11 times slower.
- */
-const PROBE_MODEL = { vocabSize: 32, blockSize: 4, embedDim: 32, hiddenDim: 512, norm: 'none', seed: 1 } as const;
-/** Sequences and tokens per sequence of the probe's one batch. */
-const PROBE_BATCH = { batchSize: 32, length: 16 } as const;
+const { model: PROBE_MODEL, batch: PROBE_BATCH } = PROBE_WORKLOAD;
 
 /**
  * The probe in an order that keeps it short: wasm first, as it works almost everywhere and is

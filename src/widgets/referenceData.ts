@@ -23,7 +23,8 @@ export function referenceRow(id: string): ReferenceRow | undefined {
 /** Data sets loaded once per build, from the files the site serves. */
 const loaded = new Map<DatasetId, Promise<Dataset>>();
 
-function dataset(id: DatasetId): Promise<Dataset> {
+/** A data set as the site serves it, loaded once per build. */
+export function siteDataset(id: DatasetId): Promise<Dataset> {
   let found = loaded.get(id);
   if (!found) {
     // The build runs from the repository root; public/ is copied to the site as it is.
@@ -37,7 +38,7 @@ function dataset(id: DatasetId): Promise<Dataset> {
 export async function recipeFacts(): Promise<RecipeFacts[]> {
   return Promise.all(
     RECIPES.map(async (r) => {
-      const length = r.plan.sequenceLength ?? sequenceLength(await dataset(r.dataset), r.plan.model);
+      const length = r.plan.sequenceLength ?? sequenceLength(await siteDataset(r.dataset), r.plan.model);
       const row = referenceRow(r.id);
       return {
         id: r.id,
