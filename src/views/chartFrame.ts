@@ -180,6 +180,13 @@ export class ChartFrame {
   }
 }
 
+/** Axis text and ticks in the theme's colours, at a size readable on a phone. */
+export function styleAxis(g: Selection<SVGGElement, unknown, null, undefined>): void {
+  g.attr('font-size', 11).attr('font-family', null);
+  g.selectAll('.tick text').style('fill', 'var(--muted)');
+  g.selectAll('.domain, .tick line').style('stroke', 'var(--chart-axis)');
+}
+
 /** Clamps `x` into [lo, hi]. */
 export function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));

@@ -1,7 +1,7 @@
 import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
-import { ChartFrame, clamp, round1 } from './chartFrame';
+import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
 import { setRows } from './dom';
-import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat } from './format';
+import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat, tickStep } from './format';
 
 /** One loss measurement. */
 export interface LossChartPoint {
@@ -514,15 +514,4 @@ export class LossChartView {
       this.#references.map((r) => [MISSING, r.label, formatLoss(r.value, locale, digits)]),
     );
   }
-}
-
-/** Axis text and ticks in the theme's colours, at a size readable on a phone. */
-function styleAxis(g: Selection<SVGGElement, unknown, null, undefined>): void {
-  g.attr('font-size', 11).attr('font-family', null);
-  g.selectAll('.tick text').style('fill', 'var(--muted)');
-  g.selectAll('.domain, .tick line').style('stroke', 'var(--chart-axis)');
-}
-
-function tickStep(ticks: number[]): number {
-  return ticks.length > 1 ? Math.abs((ticks[1] ?? 0) - (ticks[0] ?? 0)) : 1;
 }

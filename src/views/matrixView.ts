@@ -1,6 +1,6 @@
 import { ChartFrame, clamp, round1 } from './chartFrame';
 import { composite, readableInk, toHex } from './contrast';
-import { setRows, textWidth } from './dom';
+import { setColumns, setRows, textWidth } from './dom';
 import { fillTemplate, formatTick, MISSING, numberFormat } from './format';
 import { backdropOf, paintOf } from './themeColors';
 
@@ -591,7 +591,7 @@ export class MatrixView {
   #renderTable(data: MatrixData | undefined): void {
     const { labels, table, locale } = this.#opts;
     const caption = data && table?.caption ? table.caption(data) : labels.tableCaption;
-    const { caption: captionEl, thead, tbody } = this.#frame.table;
+    const { caption: captionEl, tbody } = this.#frame.table;
     captionEl.textContent = caption ?? '';
     captionEl.hidden = caption === undefined;
     if (!data) {
@@ -603,18 +603,7 @@ export class MatrixView {
       return;
     }
     // The default: the matrix itself, one table row per matrix row.
-    const head = thead.rows[0]!;
-    const columns = [labels.corner ?? '', ...colLabelsOf(data)];
-    if (head.cells.length !== columns.length || Array.from(head.cells).some((th, i) => th.textContent !== columns[i])) {
-      head.replaceChildren(
-        ...columns.map((text) => {
-          const th = head.ownerDocument.createElement('th');
-          th.scope = 'col';
-          th.textContent = text;
-          return th;
-        }),
-      );
-    }
+    setColumns(this.#frame.table, [labels.corner ?? '', ...colLabelsOf(data)]);
     const number = numberFormat(locale, { maximumSignificantDigits: 4 });
     const rowLabels = rowLabelsOf(data);
     setRows(
