@@ -82,8 +82,8 @@ export interface MatrixViewOptions {
   readout: (cell: MatrixCell) => string;
   /**
    * A cell's text, or candidates from the most precise down (`['5,438', '5.4K']`): the first that
-   * fits the cell is drawn, none if none fits or the text is empty. Default: two significant
-   * decimals of the tick format.
+   * fits the cell is drawn, none if none fits or the text is empty. Default: two decimals, else
+   * one.
    */
   format?: (value: number, cell: MatrixCell) => string | readonly string[];
   /** Overrides the SVG's accessible name computed from `labels.aria`. */
@@ -485,7 +485,7 @@ export class MatrixView {
 
   #renderText({ left, top, cell }: Layout): void {
     const { textMinCell = 18, locale } = this.#opts;
-    const format = this.#opts.format ?? ((value: number) => formatTick(value, locale, 0.01));
+    const format = this.#opts.format ?? ((value: number) => [formatTick(value, locale, 0.01), formatTick(value, locale, 0.1)]);
     const font = clamp(cell * 0.36, 7, 11);
     const fits = (text: string) => text !== '' && textWidth(text, font) <= cell - 3;
     const texts: { cell: Cell; text: string }[] = [];
