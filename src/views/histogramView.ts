@@ -1,4 +1,4 @@
-import { axisBottom, axisLeft, scaleLinear } from 'd3';
+import { axisBottom, axisLeft, scaleLinear, transition } from 'd3';
 import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
 import { setRows } from './dom';
 import { fillTemplate, formatCount, formatTick, MISSING, numberFormat, tickStep } from './format';
@@ -228,6 +228,9 @@ export class HistogramView {
       .range([bottom, MARGIN.top]);
     this.#geometry = { width, x, y };
     const duration = moved && !this.#frame.reducedMotion() ? (this.#opts.duration ?? 300) : 0;
+    // A named import of `transition`: d3 is marked free of side effects, so a bundler keeps the
+    // module that adds `.transition()` to selections only when a name from it is used.
+    const motion = transition().duration(duration);
 
     const xTicks = x.ticks(Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 70)));
     const yTicks = y.ticks(Math.max(2, Math.floor((bottom - MARGIN.top) / 40))).filter(Number.isInteger);
@@ -235,7 +238,7 @@ export class HistogramView {
     const yAxis = axisLeft(y).tickValues(yTicks).tickFormat((d) => formatTick(Number(d), locale, 1)).tickSizeOuter(0);
     const xAxisGroup = svg.select<SVGGElement>('.histogram-x-axis').attr('transform', `translate(0 ${bottom})`).call(xAxis);
     const yAxisGroup = svg.select<SVGGElement>('.histogram-y-axis').attr('transform', `translate(${MARGIN.left} 0)`);
-    if (duration > 0) yAxisGroup.transition().duration(duration).call(yAxis);
+    if (duration > 0) yAxisGroup.transition(motion).call(yAxis);
     else yAxisGroup.call(yAxis);
     styleAxis(xAxisGroup);
     styleAxis(yAxisGroup);
@@ -270,6 +273,7 @@ export class HistogramView {
     const regions = this.#regions
       .map((r) => ({ ...r, a: clamp(Math.min(r.from, r.to), lo, hi), b: clamp(Math.max(r.from, r.to), lo, hi) }))
       .filter((r) => r.b > r.a);
+    const atRight = (r: { a: number; b: number }) => r.a + r.b > lo + hi;
     const region = svg
       .select('.histogram-regions')
       .selectAll('g')
@@ -288,9 +292,10 @@ export class HistogramView {
       .style('fill-opacity', '0.12');
     region
       .select('text')
-      .attr('x', (r) => round1((x(r.a) + x(r.b)) / 2))
+      // Anchored at the region's outer edge (a region at either end is often narrow).
+      .attr('x', (r) => round1(atRight(r) ? x(r.b) : x(r.a)))
       .attr('y', MARGIN.top - 4)
-      .attr('text-anchor', 'middle')
+      .attr('text-anchor', (r) => (atRight(r) ? 'end' : 'start'))
       .attr('font-size', 11)
       .style('fill', 'var(--muted)')
       .text((r) => r.label);
@@ -305,9 +310,8 @@ export class HistogramView {
       .attr('x', (_, i) => round1(x(this.#edges(i)[0])))
       .attr('width', (_, i) => round1(Math.max(0.5, x(this.#edges(i)[1]) - x(this.#edges(i)[0]) - (this.#counts.length > 60 ? 0 : 1))))
       .style('fill', 'var(--chart-1)');
-    const shape = (sel: typeof bars) => sel.attr('y', (c) => round1(y(c))).attr('height', (c) => round1(bottom - y(c)));
-    if (duration > 0) bars.transition().duration(duration).attr('y', (c) => round1(y(c))).attr('height', (c) => round1(bottom - y(c)));
-    else shape(bars.interrupt());
+    if (duration > 0) bars.transition(motion).attr('y', (c) => round1(y(c))).attr('height', (c) => round1(bottom - y(c)));
+    else bars.interrupt().attr('y', (c) => round1(y(c))).attr('height', (c) => round1(bottom - y(c)));
 
     const number = numberFormat(locale);
     const aria =

@@ -1,4 +1,4 @@
-import { axisBottom, axisLeft, scaleLinear, type ScaleLinear } from 'd3';
+import { axisBottom, axisLeft, scaleLinear, transition, type ScaleLinear } from 'd3';
 import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
 import { setColumns, setRows, textWidth } from './dom';
 import { fillTemplate, formatTick, numberFormat, tickStep } from './format';
@@ -303,6 +303,9 @@ export class ScatterView {
     const x = this.#x;
     const y = this.#y;
     const duration = moved && !this.#frame.reducedMotion() ? (this.#opts.duration ?? 300) : 0;
+    // A named import of `transition`: d3 is marked free of side effects, so a bundler keeps the
+    // module that adds `.transition()` to selections only when a name from it is used.
+    const motion = transition().duration(duration);
 
     const plotWidth = width - MARGIN.left - MARGIN.right;
     const plotHeight = height - MARGIN.top - MARGIN.bottom;
@@ -313,8 +316,8 @@ export class ScatterView {
     const xAxisGroup = svg.select<SVGGElement>('.scatter-x-axis').attr('transform', `translate(0 ${height - MARGIN.bottom})`);
     const yAxisGroup = svg.select<SVGGElement>('.scatter-y-axis').attr('transform', `translate(${MARGIN.left} 0)`);
     if (duration > 0) {
-      xAxisGroup.transition().duration(duration).call(xAxis);
-      yAxisGroup.transition().duration(duration).call(yAxis);
+      xAxisGroup.transition(motion).call(xAxis);
+      yAxisGroup.transition(motion).call(yAxis);
     } else {
       xAxisGroup.call(xAxis);
       yAxisGroup.call(yAxis);
@@ -366,7 +369,7 @@ export class ScatterView {
       .attr('data-id', (d) => d.point.id)
       .classed('scatter-highlight', (d) => this.#highlighted.has(d.point.id))
       .classed('scatter-emphasis', (d) => Boolean(d.point.emphasis));
-    if (duration > 0) marks.transition().duration(duration).attr('transform', place);
+    if (duration > 0) marks.transition(motion).attr('transform', place);
     else marks.interrupt().attr('transform', place);
     marks
       .select('circle')
