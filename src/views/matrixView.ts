@@ -487,7 +487,8 @@ export class MatrixView {
     const { textMinCell = 18, locale } = this.#opts;
     const format = this.#opts.format ?? ((value: number) => [formatTick(value, locale, 0.01), formatTick(value, locale, 0.1)]);
     const font = clamp(cell * 0.36, 7, 11);
-    const fits = (text: string) => text !== '' && textWidth(text, font) <= cell - 3;
+    // The most precise text keeps 3 px of margin; a shortened fallback may take a pixel more.
+    const fits = (text: string, i: number) => text !== '' && textWidth(text, font) <= cell - (i === 0 ? 3 : 2);
     const texts: { cell: Cell; text: string }[] = [];
     if (cell >= textMinCell) {
       for (const c of this.#cells) {
