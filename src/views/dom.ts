@@ -33,6 +33,21 @@ export function createDataTable(doc: Document, summaryText: string, columns: str
   return { details, summary, table, caption, thead, tbody, tfoot };
 }
 
+/** Replaces the table's column headers where they differ from `columns` (a table whose columns follow the data). */
+export function setColumns(table: DataTable, columns: readonly string[]): void {
+  const head = table.thead.querySelector('tr') ?? table.thead.insertRow();
+  const current = Array.from(head.children, (th) => th.textContent);
+  if (current.length === columns.length && current.every((text, i) => text === columns[i])) return;
+  head.replaceChildren(
+    ...columns.map((text) => {
+      const th = head.ownerDocument.createElement('th');
+      th.scope = 'col';
+      th.textContent = text;
+      return th;
+    }),
+  );
+}
+
 /** Replaces a table section's rows; the first cell of each row is a row header. */
 export function setRows(section: HTMLTableSectionElement, rows: readonly (readonly string[])[]): void {
   const doc = section.ownerDocument;

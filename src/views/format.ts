@@ -55,5 +55,10 @@ export function formatTick(x: number, locale: string | undefined, step: number):
   return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
 }
 
+/** The spacing of evenly spaced axis ticks (1 for fewer than two), for `formatTick`. */
+export function tickStep(ticks: readonly number[]): number {
+  return ticks.length > 1 ? Math.abs((ticks[1] ?? 0) - (ticks[0] ?? 0)) : 1;
+}
+
 /** Translated strings are filled the same way in views, widgets and pages. */
 export { fillTemplate } from '../i18n/template';

@@ -1,6 +1,7 @@
 import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
-import { createDataTable, measureWidth, observeWidth, setRows, type DataTable } from './dom';
-import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat } from './format';
+import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
+import { setRows } from './dom';
+import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat, tickStep } from './format';
 
 /** One loss measurement. */
 export interface LossChartPoint {
@@ -112,18 +113,14 @@ const REF_LABEL_GAP = 13;
  * the new points; redraws are batched to one per animation frame.
  */
 export class LossChartView {
-  readonly #container: HTMLElement;
   readonly #opts: LossChartOptions;
-  readonly #root: HTMLDivElement;
+  readonly #frame: ChartFrame;
   readonly #legend: HTMLUListElement;
   readonly #svg: Selection<SVGSVGElement, unknown, null, undefined>;
-  readonly #table: DataTable;
-  readonly #unobserve: () => void;
   #series = new Map<string, Series>();
   #references: LossReference[] = [];
   #totalSteps: number;
-  #width: number;
-  #frame: number | undefined;
+  #animationFrame: number | undefined;
   #dirty = false;
   #count = 0;
   #yMin = Infinity;
@@ -131,27 +128,25 @@ export class LossChartView {
   #xMax = 0;
 
   constructor(container: HTMLElement, opts: LossChartOptions) {
-    this.#container = container;
     this.#opts = opts;
     this.#totalSteps = opts.totalSteps ?? 0;
     const doc = container.ownerDocument;
     const { labels } = opts;
 
-    this.#root = doc.createElement('div');
-    this.#root.className = 'chart loss-chart';
+    this.#frame = new ChartFrame(container, {
+      prefix: 'loss',
+      className: 'chart loss-chart',
+      width: opts.width,
+      table: { summary: labels.tableSummary, columns: [labels.colStep, labels.colSeries, labels.colLoss], caption: labels.tableCaption },
+      onResize: () => this.#schedule(),
+    });
+    if (!labels.tableCaption) this.#frame.table.caption.remove();
 
     this.#legend = doc.createElement('ul');
     this.#legend.className = 'chart-legend';
     Object.assign(this.#legend.style, { listStyle: 'none', display: 'flex', flexWrap: 'wrap', gap: '0.25rem 1rem', margin: '0 0 0.25rem', padding: '0', fontSize: '0.875rem' });
 
-    this.#svg = select(this.#root)
-      .append('svg')
-      .attr('role', 'img')
-      .attr('xmlns', 'http://www.w3.org/2000/svg')
-      .style('display', 'block')
-      .style('width', '100%')
-      .style('height', 'auto')
-      .style('overflow', 'visible');
+    this.#svg = this.#frame.svg.style('overflow', 'visible');
     this.#svg.append('g').attr('class', 'loss-grid');
     this.#svg.append('g').attr('class', 'loss-x-axis').style('color', 'var(--chart-axis)');
     this.#svg.append('g').attr('class', 'loss-y-axis').style('color', 'var(--chart-axis)');
@@ -162,29 +157,16 @@ export class LossChartView {
     this.#svg.append('g').attr('class', 'loss-markers');
     this.#svg.append('g').attr('class', 'loss-reference-labels');
 
-    this.#table = createDataTable(doc, labels.tableSummary, [labels.colStep, labels.colSeries, labels.colLoss]);
-    if (labels.tableCaption) this.#table.caption.textContent = labels.tableCaption;
-    else this.#table.caption.remove();
-
-    this.#root.prepend(this.#legend);
-    this.#root.append(this.#table.details);
-    container.append(this.#root);
+    this.#frame.root.prepend(this.#legend);
 
     for (const config of opts.series) this.#series.set(config.key, { config, steps: [], losses: [] });
     this.#renderLegend();
-
-    this.#width = measureWidth(container, opts.width ?? 640);
-    this.#unobserve = observeWidth(container, (width) => {
-      if (width === this.#width) return;
-      this.#width = width;
-      this.#schedule();
-    });
     this.#render();
   }
 
   /** The element the view appended to its container. */
   get element(): HTMLElement {
-    return this.#root;
+    return this.#frame.root;
   }
 
   /** How many finite points the chart holds. */
@@ -236,10 +218,9 @@ export class LossChartView {
 
   /** Removes the view, its observer and any pending frame. */
   destroy(): void {
-    this.#unobserve();
-    if (this.#frame !== undefined && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#frame);
-    this.#frame = undefined;
-    this.#root.remove();
+    if (this.#animationFrame !== undefined && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#animationFrame);
+    this.#animationFrame = undefined;
+    this.#frame.destroy();
   }
 
   #clear(): void {
@@ -267,13 +248,13 @@ export class LossChartView {
 
   #schedule(): void {
     this.#dirty = true;
-    if (this.#frame !== undefined) return;
+    if (this.#animationFrame !== undefined) return;
     if (typeof requestAnimationFrame !== 'function') {
       this.#render();
       return;
     }
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = undefined;
+    this.#animationFrame = requestAnimationFrame(() => {
+      this.#animationFrame = undefined;
       this.flush();
     });
   }
@@ -288,7 +269,7 @@ export class LossChartView {
   }
 
   #renderLegend(): void {
-    const doc = this.#root.ownerDocument;
+    const doc = this.#frame.root.ownerDocument;
     const items = [...this.#series.values()].map(({ config }) => {
       const li = doc.createElement('li');
       Object.assign(li.style, { display: 'inline-flex', alignItems: 'center', gap: '0.4em' });
@@ -318,7 +299,7 @@ export class LossChartView {
     this.#dirty = false;
     const { labels, locale } = this.#opts;
     const digits = this.#opts.digits ?? DEFAULT_DIGITS;
-    const width = Math.max(240, this.#width);
+    const width = Math.max(240, this.#frame.width);
     const height = this.#opts.height ?? Math.round(clamp(width * 0.55, 220, 360));
     const plotRight = width - MARGIN.right;
     const plotBottom = height - MARGIN.bottom;
@@ -524,32 +505,13 @@ export class LossChartView {
     const stepFormat = numberFormat(locale);
     const labelOf = (key: string) => this.#series.get(key)?.config.label ?? key;
     setRows(
-      this.#table.tbody,
+      this.#frame.table.tbody,
       rows.map((r) => [stepFormat.format(r.step), labelOf(r.key), formatLoss(r.loss, locale, digits)]),
     );
     // The references go in the footer: they belong to no step.
     setRows(
-      this.#table.tfoot,
+      this.#frame.table.tfoot,
       this.#references.map((r) => [MISSING, r.label, formatLoss(r.value, locale, digits)]),
     );
   }
-}
-
-/** Axis text and ticks in the theme's colours, at a size readable on a phone. */
-function styleAxis(g: Selection<SVGGElement, unknown, null, undefined>): void {
-  g.attr('font-size', 11).attr('font-family', null);
-  g.selectAll('.tick text').style('fill', 'var(--muted)');
-  g.selectAll('.domain, .tick line').style('stroke', 'var(--chart-axis)');
-}
-
-function tickStep(ticks: number[]): number {
-  return ticks.length > 1 ? Math.abs((ticks[1] ?? 0) - (ticks[0] ?? 0)) : 1;
-}
-
-function clamp(x: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, x));
-}
-
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
 }
