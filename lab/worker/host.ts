@@ -141,8 +141,10 @@ export class LabHost extends SerialHost {
         return this.handle(request);
       case 'inspect':
       case 'save':
-        if (this.#running?.jobId !== request.jobId || this.#running.trainer.resting) break;
-        // The job trains: its weights are whole only between two steps, so the request waits there.
+        if (this.#running?.jobId !== request.jobId) break;
+        // The job trains (and holds the queue): paused between two steps its weights are whole
+        // now; otherwise the request waits for the next pause between steps.
+        if (this.#running.trainer.resting) return this.handle(request);
         return new Promise((served) => this.#waiting.push({ request, served }));
       case 'start':
       case 'continue':

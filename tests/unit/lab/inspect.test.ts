@@ -173,6 +173,30 @@ describe('inspecting a model in the worker', () => {
   });
 });
 
+describe('inspecting a model while it trains', () => {
+  it('answers inspect and save between two steps of the running job, and at once while it is paused', async () => {
+    const { host, of } = await makeHost('wasm');
+    const long = { kind: 'plan', dataset: 'names', plan: { ...SMALL_MLP, steps: 100_000, evalEvery: 0 } } as const;
+    const probes: Record<string, Probe> = { logits: { key: 'logits', as: 'raw' } };
+    const done = host.receive({ type: 'start', jobId: 1, job: long });
+    const stepOf = () => Math.max(0, ...of('progress').map((p) => p.step));
+    while (stepOf() < 3) await new Promise((r) => setTimeout(r, 5));
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 1, input: { text: 'ava' }, probes });
+    expect(of('snapshot')[0]!.step).toBeGreaterThanOrEqual(3);
+    await host.receive({ type: 'pause' });
+    while (of('state').at(-1)?.state !== 'running' || stepOf() === 0) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50)); // the step in flight ends and the trainer rests
+    await host.receive({ type: 'save', jobId: 1, requestId: 2 });
+    const saved = of('saved')[0]!;
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 3, input: { text: 'ava' }, probes });
+    const paused = of('snapshot')[1]!;
+    expect(saved.fileName).toBe(`names-mlp-step${paused.step}.ckpt`);
+    await host.receive({ type: 'stop', jobId: 1 });
+    await done;
+    expect(of('state').at(-1)).toMatchObject({ jobId: 1, state: 'stopped' });
+  });
+});
+
 /** The first 4 dev names as the host batches them (x of sequencePass, length 16). */
 async function devBatch(): Promise<number[]> {
   const { loadDataset } = await import('../../../lab/data/datasets');
