@@ -7,19 +7,13 @@ import { numParams } from '../models/model';
 import { NGramModel } from '../models/ngram';
 import { createModel, type ModelSpec } from '../models/registry';
 import { sample } from '../sample';
-import { captureCheckpoint, decodeCheckpoint, encodeCheckpoint, restoreWeights } from '../train/checkpoint';
+import { captureCheckpoint, type CheckpointConfig, decodeCheckpoint, encodeCheckpoint, restoreWeights } from '../train/checkpoint';
 import { RECIPES } from '../train/recipes';
 import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../train/run';
 import { loadLocalDataset, REPO_ROOT } from './environment';
 import { numberOption, type OptionValues } from './options';
 import { ProgressBar } from './progress';
 import { referenceMarkdown, type ReferenceRow } from './referenceTable';
-
-/** What a checkpoint written by the command line keeps besides the weights. */
-interface CheckpointConfig {
-  dataset: DatasetId;
-  plan: TrainingPlan;
-}
 
 /** What `train` reports. */
 export interface TrainResult {

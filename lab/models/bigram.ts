@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from './loss';
-import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, pick, recorder, tidyResult } from './model';
 
 /** Configuration of a {@link NeuralBigram}. */
 export interface NeuralBigramConfig {
@@ -19,6 +19,8 @@ export const NEURAL_BIGRAM_DEFAULTS = { seed: 2147483647, initScale: 1 } as cons
  * The neural bigram of makemore's first lecture: a single weight matrix W (V, V) whose row
  * W[x] holds the logits of the token after x. Trained by gradient descent on the
  * negative log-likelihood it converges to the count bigram's probabilities.
+ *
+ * Intermediates (keys.ts): `embedding` (V, V), the matrix W itself; `logits` (B, T, V).
  */
 export class NeuralBigram implements LanguageModel {
   readonly name = 'bigram';
@@ -44,7 +46,14 @@ export class NeuralBigram implements LanguageModel {
       const logits = oneHot.matMul(this.weights).reshape([batch, time, this.vocabSize]) as tf.Tensor3D; // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
-      if (options.record) result.intermediates = { 'bigram.W': this.weights.clone() };
+      const wants = recorder(options);
+      if (wants) {
+        const all: Record<string, () => tf.Tensor> = {
+          embedding: () => this.weights.clone(), // a clone: tidy must not return the variable itself
+          logits: () => logits.clone(),
+        };
+        result.intermediates = pick(all, wants);
+      }
       return result;
     });
   }

@@ -3,7 +3,7 @@ import { Rng } from '../rng';
 import { causalSelfAttention } from './attention';
 import { dropout, embed, gelu, type GeluKind, layerNorm, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
-import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, recorder, tidyResult } from './model';
 
 /** Configuration of a {@link GPT}; the names are nanoGPT's (`GPTConfig`). */
 export interface GptConfig {
@@ -80,14 +80,18 @@ const INIT_STD = 0.02;
  * `block{i}.mlp.proj.w` (4C, C); then `lnf.gain` (C) and, without weight tying, `lm_head` (C, V).
  * With `bias`, each `.w` has a `.b` beside it and each `.gain` a `.bias`.
  *
- * Intermediates with `record` (B batch, T time, C channels, H heads):
- * - `gpt.tok_emb` (B, T, C): token embeddings.
- * - `gpt.pos_emb` (T, C): position embeddings.
- * - `gpt.resid_norm.embed` (B, T): L2 norm of the residual stream entering block 0.
- * - `block{i}.attn.scores` (B, H, T, T): q·k / sqrt(C / H), every head at once.
+ * Intermediates (keys.ts) with `record` (B batch, T time, C channels, H heads, hs = C / H):
+ * - `embedding` (V, C): the token table `wte`; `embedded` (B, T, C): each input token's row.
+ * - `gpt.position` (T, C): position embeddings.
+ * - `gpt.resid` (B, T, C) and `gpt.resid_norm` (B, T): the residual stream entering block 0, and its L2 norm.
+ * - `block{i}.attn.q`, `.k`, `.v` (B, H, T, hs): queries, keys and values, per head.
+ * - `block{i}.attn.scores` (B, H, T, T): q·k / sqrt(hs), every head at once.
  * - `block{i}.attn.masked` (B, H, T, T): the scores with the future (key after query) set to -Infinity.
  * - `block{i}.attn.weights` (B, H, T, T): softmax of the masked scores; each row sums to 1.
- * - `block{i}.resid_norm` (B, T): L2 norm of the residual stream leaving block i.
+ * - `block{i}.resid` (B, T, C) and `block{i}.resid_norm` (B, T): the residual stream leaving block i, and its L2 norm.
+ * - `logits` (B, T, V).
+ * Only a block whose scores, masked scores or weights are recorded leaves the fast wasm attention
+ * (attentionByConv), which computes none of them.
  */
 export class GPT implements LanguageModel {
   /** @inheritDoc */
@@ -157,25 +161,32 @@ export class GPT implements LanguageModel {
     return tidyResult(() => {
       const { nLayer, nEmbd, vocabSize } = this.config;
       const training = options.training ?? false;
-      const rec: Record<string, tf.Tensor> | undefined = options.record ? {} : undefined;
+      const wants = recorder(options);
+      const rec: Recording | undefined = wants ? { wants, out: {} } : undefined;
       // The residual stream x is (T*B, C), time-major: row t * B + b is position t of sequence b.
       // Every layer but attention treats rows alike, and attention is fastest this way round.
       const tokEmb = embed(this.#w('wte'), idx.transpose().reshape([-1])); // (T*B, C)
       const posEmb = this.#w('wpe').slice([0, 0], [time, -1]) as tf.Tensor2D; // (T, C)
       const emb = tokEmb.reshape([time, batch, nEmbd]).add(posEmb.reshape([time, 1, nEmbd])); // (T, B, C)
       let x = this.#dropout(emb.reshape([time * batch, nEmbd]), training) as tf.Tensor2D; // (T*B, C)
-      if (rec) Object.assign(rec, { 'gpt.tok_emb': batchMajor(tokEmb, time), 'gpt.pos_emb': posEmb, 'gpt.resid_norm.embed': residNorm(x, time) });
+      if (rec) {
+        keep(rec, 'embedding', () => this.#w('wte').clone()); // a clone: tidy must not return the variable itself
+        keep(rec, 'embedded', () => batchMajor(tokEmb, time)); // (B, T, C)
+        keep(rec, 'gpt.position', () => posEmb);
+        keepResidual(rec, 'gpt.resid', x, time);
+      }
       for (let i = 0; i < nLayer; i++) {
         x = x.add(this.#attention(i, this.#norm(`block${i}.ln1`, x), time, mask, training, rec)); // (T*B, C)
         x = x.add(this.#mlp(i, this.#norm(`block${i}.ln2`, x), training)); // (T*B, C)
-        if (rec) rec[`block${i}.resid_norm`] = residNorm(x, time);
+        if (rec) keepResidual(rec, `block${i}.resid`, x, time);
       }
       x = this.#norm('lnf', x); // (T*B, C)
       const head = this.config.tieWeights ? this.#w('wte').transpose<tf.Tensor2D>() : this.#w('lm_head'); // (C, V)
       const logits = batchMajor(matMul(x, head), time) as tf.Tensor3D; // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
-      if (rec) result.intermediates = rec;
+      if (rec) keep(rec, 'logits', () => logits.clone());
+      if (rec) result.intermediates = rec.out;
       return result;
     });
   }
@@ -194,13 +205,23 @@ export class GPT implements LanguageModel {
   }
 
   /** Multi-head causal self-attention of block i (nanoGPT's `CausalSelfAttention`), on (T*B, C). */
-  #attention(i: number, x: tf.Tensor2D, time: number, mask: tf.Tensor2D, training: boolean, rec?: Record<string, tf.Tensor>): tf.Tensor2D {
+  #attention(i: number, x: tf.Tensor2D, time: number, mask: tf.Tensor2D, training: boolean, rec?: Recording): tf.Tensor2D {
     const { nHead, nEmbd } = this.config;
     const qkv = linear(x, this.#w(`block${i}.attn.qkv.w`), this.#b(`block${i}.attn.qkv.b`)); // (T*B, 3C)
     const [q, k, v] = tf.split(qkv, 3, 1).map((t) => t.reshape([time, -1, nEmbd]) as tf.Tensor3D); // (T, B, C) each
     const dropWeights = training && this.config.dropout > 0 ? (w: tf.Tensor) => this.#dropout(w, training) : undefined;
-    const attn = causalSelfAttention(q!, k!, v!, nHead, mask, { dropWeights, record: rec !== undefined }); // (T, B, C)
-    if (rec) Object.assign(rec, { [`block${i}.attn.scores`]: attn.scores, [`block${i}.attn.masked`]: attn.masked, [`block${i}.attn.weights`]: attn.weights });
+    const key = (name: string) => `block${i}.attn.${name}`;
+    const weightsWanted = rec !== undefined && ['scores', 'masked', 'weights'].some((name) => rec.wants(key(name)));
+    const attn = causalSelfAttention(q!, k!, v!, nHead, mask, { dropWeights, record: weightsWanted }); // (T, B, C)
+    if (rec) {
+      const perHead = (t: tf.Tensor3D) => t.reshape([time, -1, nHead, nEmbd / nHead]).transpose([1, 2, 0, 3]); // (B, H, T, hs)
+      keep(rec, key('q'), () => perHead(q!));
+      keep(rec, key('k'), () => perHead(k!));
+      keep(rec, key('v'), () => perHead(v!));
+      keep(rec, key('scores'), () => attn.scores!);
+      keep(rec, key('masked'), () => attn.masked!);
+      keep(rec, key('weights'), () => attn.weights!);
+    }
     const y = linear(attn.out.reshape([-1, nEmbd]) as tf.Tensor2D, this.#w(`block${i}.attn.proj.w`), this.#b(`block${i}.attn.proj.b`)); // (T*B, C)
     return this.#dropout(y, training);
   }
@@ -253,7 +274,19 @@ function batchMajor(x: tf.Tensor, time: number): tf.Tensor {
   return x.reshape([time, rows / time, ...rest]).transpose(perm); // (B, T, ...)
 }
 
-/** L2 norm of each position's vector, time-major (T*B, C) in, (B, T) out. */
-function residNorm(x: tf.Tensor2D, time: number): tf.Tensor2D {
-  return batchMajor(x.square().sum(-1).sqrt(), time) as tf.Tensor2D; // (B, T)
+/** What a forward pass records: which keys, and the tensors kept so far. */
+interface Recording {
+  wants: (key: string) => boolean;
+  out: Record<string, tf.Tensor>;
+}
+
+/** Keeps `make()` under `key` when the recording wants it. */
+function keep(rec: Recording, key: string, make: () => tf.Tensor): void {
+  if (rec.wants(key)) rec.out[key] = make();
+}
+
+/** Keeps the time-major residual stream x (T*B, C) as `key` (B, T, C) and its L2 norm as `key_norm` (B, T), as wanted. */
+function keepResidual(rec: Recording, key: string, x: tf.Tensor2D, time: number): void {
+  keep(rec, key, () => batchMajor(x, time)); // (B, T, C)
+  keep(rec, `${key}_norm`, () => batchMajor(x.square().sum(-1).sqrt(), time)); // (B, T)
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { embed, layerNorm, linear, Params } from './layers';
 import { crossEntropy } from './loss';
-import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, pick, recorder, tidyResult } from './model';
 
 /** Configuration of an {@link MLP}. */
 export interface MlpConfig {
@@ -17,6 +17,13 @@ export interface MlpConfig {
   norm: 'none' | 'layer';
   /** Seed of the initial weights. */
   seed: number;
+  /**
+   * Multiplies the initial bound of `hidden.w` and `out.w` (1: PyTorch's default). Chapter 2 turns
+   * it up to show what a too-large initialization does: pre-activations far beyond ±2 saturate
+   * the tanh (its gradient 1 - tanh² vanishes) and the first losses are far above ln V.
+   * Absent means 1; checkpoints saved without it load unchanged.
+   */
+  initScale?: number;
 }
 
 /**
@@ -30,6 +37,7 @@ export const MLP_DEFAULTS: Omit<MlpConfig, 'vocabSize'> = {
   hiddenDim: 200, // the lecture's hidden layer
   norm: 'none', // Bengio et al. have no normalization
   seed: 2147483647, // makemore's generator seed
+  initScale: 1, // PyTorch's default bounds
 };
 
 /**
@@ -42,13 +50,16 @@ export const MLP_DEFAULTS: Omit<MlpConfig, 'vocabSize'> = {
  *
  * Parameters (PyTorch's default initialization): `embedding` (V + 1, C) ~ N(0, 1);
  * `hidden.w` (blockSize * C, H) and `hidden.b` (H) ~ U(±1/√(blockSize * C)); with LayerNorm
- * `norm.gain` (H) = 1 and `norm.bias` (H) = 0; `out.w` (H, V) and `out.b` (V) ~ U(±1/√H).
+ * `norm.gain` (H) = 1 and `norm.bias` (H) = 0; `out.w` (H, V) and `out.b` (V) ~ U(±1/√H);
+ * `initScale` multiplies the bounds of `hidden.w` and `out.w`.
  *
- * Intermediates, with `record`:
- * - `mlp.embedding` (V + 1, C): the embedding table, blank row last.
+ * Intermediates (keys.ts), with `record`:
+ * - `embedding` (V + 1, C): the embedding table, blank row last.
+ * - `embedded` (B, T, C): each input token's row.
  * - `mlp.context` (B, T, blockSize * C): the concatenated context embeddings, oldest token first.
  * - `mlp.preact` (B, T, H): what enters the tanh (after the LayerNorm when `norm` is `layer`).
  * - `mlp.hidden` (B, T, H): the tanh activations.
+ * - `logits` (B, T, V).
  */
 export class MLP implements LanguageModel {
   readonly name = 'mlp';
@@ -62,19 +73,20 @@ export class MLP implements LanguageModel {
   constructor(config: Pick<MlpConfig, 'vocabSize'> & Partial<MlpConfig>) {
     this.config = { ...MLP_DEFAULTS, ...config };
     const { vocabSize, blockSize, embedDim, hiddenDim, norm, seed } = this.config;
+    const initScale = this.config.initScale ?? 1;
     if (!Number.isInteger(blockSize) || blockSize < 1) throw new Error('blockSize must be an integer >= 1');
     this.vocabSize = vocabSize;
     this.blockSize = blockSize;
     this.params = new Params(seed);
     const fanIn = blockSize * embedDim;
     this.params.normal('embedding', [vocabSize + 1, embedDim], 1);
-    this.params.uniform('hidden.w', [fanIn, hiddenDim], 1 / Math.sqrt(fanIn));
+    this.params.uniform('hidden.w', [fanIn, hiddenDim], initScale / Math.sqrt(fanIn));
     this.params.uniform('hidden.b', [hiddenDim], 1 / Math.sqrt(fanIn));
     if (norm === 'layer') {
       this.params.fill('norm.gain', [hiddenDim], 1);
       this.params.fill('norm.bias', [hiddenDim], 0);
     }
-    this.params.uniform('out.w', [hiddenDim, vocabSize], 1 / Math.sqrt(hiddenDim));
+    this.params.uniform('out.w', [hiddenDim, vocabSize], initScale / Math.sqrt(hiddenDim));
     this.params.uniform('out.b', [vocabSize], 1 / Math.sqrt(hiddenDim));
   }
 
@@ -99,13 +111,17 @@ export class MLP implements LanguageModel {
       const logits = linear(hidden, p('out.w') as tf.Tensor2D, p('out.b') as tf.Tensor1D); // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
-      if (options.record) {
-        result.intermediates = {
-          'mlp.embedding': table.clone(), // a clone: tidy must not return the variable itself
-          'mlp.context': context,
-          'mlp.preact': preact,
-          'mlp.hidden': hidden,
+      const wants = recorder(options);
+      if (wants) {
+        const all: Record<string, () => tf.Tensor> = {
+          embedding: () => table.clone(), // a clone: tidy must not return the variable itself
+          embedded: () => shifted[this.blockSize - 1]!, // (B, T, C)
+          'mlp.context': () => context,
+          'mlp.preact': () => preact,
+          'mlp.hidden': () => hidden,
+          logits: () => logits.clone(),
         };
+        result.intermediates = pick(all, wants);
       }
       return result;
     });

@@ -29,8 +29,25 @@ export interface LanguageModel {
 export interface ForwardOptions {
   /** True while training (dropout on). */
   training?: boolean;
-  /** True to return intermediates for the views. */
-  record?: boolean;
+  /**
+   * Intermediates to return for the views (keys of the catalogue, `keys.ts`): a list records only
+   * those (a model then skips what only the others need, such as a GPT's slow recorded attention
+   * path), true records every key.
+   */
+  record?: boolean | readonly string[];
+}
+
+/**
+ * Which keys a forward pass records: a test per key, or undefined when it records none, so that
+ * a model can skip the recording code altogether.
+ */
+export function recorder(options: ForwardOptions): ((key: string) => boolean) | undefined {
+  const { record } = options;
+  if (!record) return undefined;
+  if (record === true) return () => true;
+  if (record.length === 0) return undefined;
+  const keys = new Set(record);
+  return (key) => keys.has(key);
 }
 
 /** What {@link LanguageModel.forward} returns. */
@@ -39,7 +56,7 @@ export interface ForwardResult {
   logits: tf.Tensor3D;
   /** Mean cross-entropy over the positions with a target, when targets were given. */
   loss?: tf.Scalar;
-  /** Named intermediates under flat stable keys (`block0.head2.attn`), when `record` was set. */
+  /** Named intermediates under the catalogue's flat stable keys (`block0.attn.weights`), those `record` asked for. */
   intermediates?: Record<string, tf.Tensor>;
 }
 
@@ -55,4 +72,11 @@ export function numParams(model: LanguageModel): number {
  */
 export function tidyResult<T extends object>(fn: () => T): T {
   return tf.tidy(fn as unknown as () => tf.TensorContainer) as unknown as T;
+}
+
+/** The intermediates `wants` asks for, each made by its function only when asked for. */
+export function pick(makers: Record<string, () => tf.Tensor>, wants: (key: string) => boolean): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [key, make] of Object.entries(makers)) if (wants(key)) out[key] = make();
+  return out;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { embed, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
-import { type ForwardOptions, type ForwardResult, type LanguageModel, tidyResult } from './model';
+import { type ForwardOptions, type ForwardResult, type LanguageModel, pick, recorder, tidyResult } from './model';
 
 /** The recurrent cells of the course: Elman's vanilla RNN, the LSTM and the GRU. */
 export type CellKind = 'rnn' | 'lstm' | 'gru';
@@ -72,12 +72,13 @@ type Four = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
  * The input's share x W_x + b is computed for all T steps with one matmul; only the recurrent
  * part loops over time.
  *
- * Intermediates, with `record` (every gate and state is (B, T, H), at step t after reading token t):
- * - `rnn.embedding` (V, C): the embedding table.
- * - `rnn.hidden` (B, T, H): the hidden states h_t, for every cell.
+ * Intermediates (keys.ts), with `record` (every gate and state is (B, T, H), at step t after reading token t):
+ * - `embedding` (V, C): the embedding table; `embedded` (B, T, C): each input token's row.
+ * - `rnn.state` (B, T, H): the hidden states h_t, for every cell.
  * - LSTM: `lstm.gate.input`, `lstm.gate.forget`, `lstm.gate.output` (in [0, 1]), `lstm.candidate` g
  *   (in [-1, 1]), `lstm.cell` c_t.
  * - GRU: `gru.gate.update` z, `gru.gate.reset` r (in [0, 1]), `gru.candidate` n (in [-1, 1]).
+ * - `logits` (B, T, V).
  */
 export class RecurrentLM implements LanguageModel {
   readonly name: CellKind;
@@ -130,13 +131,20 @@ export class RecurrentLM implements LanguageModel {
         state = step.state;
         for (const [key, value] of Object.entries(step.record)) (trace[key] ??= []).push(value);
       }
-      const hidden = tf.stack(trace['rnn.hidden']!, 1) as tf.Tensor3D; // (B, T, H)
+      const hidden = tf.stack(trace['rnn.state']!, 1) as tf.Tensor3D; // (B, T, H)
       const logits = linear(hidden, p('head.w') as tf.Tensor2D, p('head.b') as tf.Tensor1D); // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
-      if (options.record) {
-        result.intermediates = { 'rnn.embedding': table.clone(), 'rnn.hidden': hidden }; // a clone: tidy must not return the variable itself
-        for (const [key, steps] of Object.entries(trace)) result.intermediates[key] ??= tf.stack(steps, 1); // (B, T, H)
+      const wants = recorder(options);
+      if (wants) {
+        const all: Record<string, () => tf.Tensor> = {
+          embedding: () => table.clone(), // a clone: tidy must not return the variable itself
+          embedded: () => x,
+          'rnn.state': () => hidden,
+        };
+        for (const [key, steps] of Object.entries(trace)) all[key] ??= () => tf.stack(steps, 1); // (B, T, H)
+        all.logits = () => logits.clone();
+        result.intermediates = pick(all, wants);
       }
       return result;
     });
@@ -162,7 +170,7 @@ export class RecurrentLM implements LanguageModel {
   /** h_t = tanh(x_t W_x + b + h_{t-1} W_h). */
   #rnn(xt: tf.Tensor2D, h: tf.Tensor2D): Step {
     const next = xt.add<tf.Tensor2D>(matMul(h, this.#wh)).tanh(); // (B, H)
-    return { state: { h: next }, record: { 'rnn.hidden': next } };
+    return { state: { h: next }, record: { 'rnn.state': next } };
   }
 
   /** c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t); gate blocks in PyTorch's order i, f, g, o. */
@@ -177,7 +185,7 @@ export class RecurrentLM implements LanguageModel {
     return {
       state: { h: next, c: cell },
       record: {
-        'rnn.hidden': next,
+        'rnn.state': next,
         'lstm.gate.input': input,
         'lstm.gate.forget': forget,
         'lstm.gate.output': output,
@@ -197,7 +205,7 @@ export class RecurrentLM implements LanguageModel {
     const next: tf.Tensor2D = tf.sub(1, update).mul(candidate).add(update.mul(h)); // (B, H)
     return {
       state: { h: next },
-      record: { 'rnn.hidden': next, 'gru.gate.update': update, 'gru.gate.reset': reset, 'gru.candidate': candidate },
+      record: { 'rnn.state': next, 'gru.gate.update': update, 'gru.gate.reset': reset, 'gru.candidate': candidate },
     };
   }
 

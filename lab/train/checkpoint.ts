@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import type { DatasetId } from '../data/datasets';
 import type { LanguageModel } from '../models/model';
+import type { TrainingPlan } from './run';
 
 /** Format tag of {@link Checkpoint}; bump when the layout changes. */
 export const CHECKPOINT_FORMAT = 'llm-course-checkpoint/1';
@@ -19,6 +21,15 @@ export interface Checkpoint {
   metrics?: Record<string, number>;
   /** One entry per trainable variable, in `trainableVariables()` order. */
   weights: { shape: number[]; data: Float32Array }[];
+}
+
+/**
+ * The `config` of the course's checkpoints (the command line's, the worker's `save`): the data set
+ * and the whole training plan, whose `model` rebuilds the model.
+ */
+export interface CheckpointConfig {
+  dataset: DatasetId;
+  plan: TrainingPlan;
 }
 
 /** Copies a model's trainable weights into a checkpoint. */

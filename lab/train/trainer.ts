@@ -87,6 +87,8 @@ export class DivergedError extends Error {
 export class Trainer {
   readonly #options: TrainerOptions;
   #paused = false;
+  /** True while run() waits, paused, between two steps. */
+  #resting = false;
   #stopped = false;
   #resume: (() => void) | undefined;
   /** The error `fail()` was given; run() rejects with it. */
@@ -133,6 +135,11 @@ export class Trainer {
     if (this.#error) return;
     this.#error = error;
     this.#reject(error);
+  }
+
+  /** Whether run() sits paused between two steps now (not merely asked to pause after the current one). */
+  get resting(): boolean {
+    return this.#resting;
   }
 
   /** Whether the run is paused. */
@@ -189,7 +196,12 @@ export class Trainer {
       elapsedMs += performance.now() - started;
       if (between) await this.#guard(Promise.resolve(between(step)));
       await this.#guard(yieldToEventLoop());
-      while (this.#paused && !this.#stopped) await this.#guard(new Promise<void>((resolve) => (this.#resume = resolve)));
+      this.#resting = true;
+      try {
+        while (this.#paused && !this.#stopped) await this.#guard(new Promise<void>((resolve) => (this.#resume = resolve)));
+      } finally {
+        this.#resting = false;
+      }
     }
     return { steps: step, stopped: this.#stopped, evalAbandoned, lastLoss, lastEval, elapsedMs };
   }

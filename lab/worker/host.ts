@@ -5,26 +5,45 @@ import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
-import type { Dataset, TextReader } from '../data/datasets';
+import { type Dataset, type DatasetId, DATASETS, type TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
-import type { LanguageModel } from '../models/model';
+import { type LanguageModel, numParams } from '../models/model';
+import type { ModelSpec } from '../models/registry';
 import { NGramCounts } from '../models/ngramCounts';
 import { sample } from '../sample';
+import { CharTokenizer } from '../tokenizers/char';
 import { windowBatches } from '../train/batches';
+import { captureCheckpoint, encodeCheckpoint } from '../train/checkpoint';
 import { evaluateLoss } from '../train/evaluate';
 import { adam } from '../train/optim';
 import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
-import { startTraining } from '../train/run';
+import { startTraining, type TrainingPlan } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
+import { inputIds, type InspectedModel, snapshot } from './inspect';
+import { modelFromCheckpoint } from './loadModel';
 import { SerialHost } from './serialHost';
-import type { LossPoint, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
+import type { LossPoint, ModelInfo, ModelSource, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
-/** A job's model, kept for `sample` requests, with the data set it was made from. */
-interface CurrentModel {
+/**
+ * The model a job holds (trained or loaded), for `sample`, `inspect` and `save` requests, with
+ * what is known of how it was made.
+ */
+interface CurrentModel extends InspectedModel {
   jobId: number;
-  model: LanguageModel;
-  dataset: Dataset;
+  /** The data set's id, when known: it names saved files and is saved with the weights. */
+  datasetId?: DatasetId;
+  /** Optimizer steps the weights have had; a training job updates it between steps. */
+  step: number;
+  metrics?: Record<string, number>;
+  /** Where it came from (ModelInfo's `origin`). */
+  origin: string;
 }
+
+/** A `watch` request, kept until its job trains. */
+type Watch = Extract<WorkerRequest, { type: 'watch' }>;
+
+/** An `inspect` or `save` request for the job being trained, which waits for the weights between two steps. */
+type BetweenStepsRequest = Extract<WorkerRequest, { type: 'inspect' | 'save' }>;
 
 /** A run on a GPU backend, as of its last good step: what `continue` needs to go on elsewhere. */
 interface Resumable {
@@ -39,15 +58,33 @@ interface RunningJob {
   trainer: Trainer;
 }
 
+/** Reads a binary file by its path under the site's base URL. */
+export type BytesReader = (path: string) => Promise<Uint8Array>;
+
+/** Reads binary files under `baseUrl` with `fetch` (a page, a worker, Node 20). */
+export function fetchBytes(baseUrl: string): BytesReader {
+  return async (path) => {
+    const base = new URL(baseUrl, globalThis.location?.href);
+    const response = await fetch(new URL(path, base));
+    if (!response.ok) throw new Error(`could not load ${path} (HTTP ${response.status})`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+}
+
 /** Most milliseconds between two progress messages while training. */
 const PROGRESS_INTERVAL_MS = 100;
 
 /** What a host needs from where it runs (a worker, a page, Node). */
 export interface HostEnvironment {
-  /** Sends a message to the widget. */
-  post(message: WorkerResponse): void;
+  /** Sends a message to the widget, moving the `transfer` buffers (a snapshot's arrays) instead of copying them. */
+  post(message: WorkerResponse, transfer?: ArrayBuffer[]): void;
   /** Makes a reader of data-set files from the site's base URL (or a folder in Node). */
   reader(baseUrl: string): TextReader;
+  /**
+   * Makes a reader of binary files (checkpoints, `checkpoints/<name>.ckpt`) from the site's base
+   * URL; by default {@link fetchBytes}.
+   */
+  bytes?(baseUrl: string): BytesReader;
   /** Folder of tfjs's wasm binaries for a base URL; defaults to `${baseUrl}tfjs/`. */
   wasmDirectory?(baseUrl: string): string;
   /** Logical cores of the machine (`navigator.hardwareConcurrency`), to size wasm's threads. */
@@ -70,6 +107,14 @@ export class LabHost extends SerialHost {
   #current: CurrentModel | undefined;
   /** The last good step of the latest run on a GPU backend. */
   #resumable: Resumable | undefined;
+  /** `watch` requests by job, kept from their arrival (before or after the job starts) until the job ends. */
+  readonly #watches = new Map<number, Watch[]>();
+  /** Each job's projection bases by probe name, so that projections keep their orientation. */
+  readonly #bases = new Map<number, Map<string, Float64Array>>();
+  /** `inspect` and `save` requests for the running job, served at its next pause between steps, each with its `receive`'s resolve. */
+  #waiting: { request: BetweenStepsRequest; served: () => void }[] = [];
+  /** The base URL of the site, from `init`. */
+  #baseUrl = '/';
   /** The newest job asked for. */
   #newestJob = 0;
   /** Jobs with ids up to this one are cancelled. */
@@ -92,8 +137,18 @@ export class LabHost extends SerialHost {
       case 'stop':
       case 'simulate':
         return this.handle(request);
+      case 'watch':
+        return this.handle(request);
+      case 'inspect':
+      case 'save':
+        if (this.#running?.jobId !== request.jobId) break;
+        // The job trains (and holds the queue): paused between two steps its weights are whole
+        // now; otherwise the request waits for the next pause between steps.
+        if (this.#running.trainer.resting) return this.handle(request);
+        return new Promise((served) => this.#waiting.push({ request, served }));
       case 'start':
       case 'continue':
+      case 'load':
         this.#newestJob = Math.max(this.#newestJob, request.jobId);
         this.#cancel(request.jobId - 1);
     }
@@ -105,6 +160,7 @@ export class LabHost extends SerialHost {
     try {
       switch (request.type) {
         case 'init':
+          this.#baseUrl = request.baseUrl;
           this.readDatasetsWith(this.#env.reader(request.baseUrl));
           registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores: this.#env.cores });
           return await this.#useBackend(request.backend ?? 'auto');
@@ -132,6 +188,15 @@ export class LabHost extends SerialHost {
           return loseDevice();
         case 'sample':
           return this.#sample(request);
+        case 'load':
+          if (this.#skipCancelled(request.jobId)) return;
+          return await this.#load(request.jobId, request.source);
+        case 'watch':
+          return this.#watch(request);
+        case 'inspect':
+          return await this.#inspect(request);
+        case 'save':
+          return await this.#save(request);
         case 'dispose':
           this.#cancel(this.#newestJob);
           this.#replaceCurrent(undefined);
@@ -162,10 +227,14 @@ export class LabHost extends SerialHost {
     this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}) });
   }
 
-  /** Makes `next` the model that `sample` requests use, freeing the one before. */
+  /**
+   * Makes `next` the model that `sample`, `inspect` and `save` requests use, freeing the one
+   * before, and tells the widget which model it is.
+   */
   #replaceCurrent(next: CurrentModel | undefined): void {
     const old = this.#current;
     this.#current = next;
+    if (next) this.#env.post({ type: 'model', jobId: next.jobId, info: modelInfo(next) });
     if (!old || old.model === next?.model) return;
     try {
       old.model.dispose();
@@ -191,8 +260,10 @@ export class LabHost extends SerialHost {
       label: `${reference.order}-gram k=${reference.smoothing}`,
       nll: { train: counts.nll(dataset.splits.train), dev: counts.nll(dataset.splits.dev) },
     });
-    const model = new NeuralBigram({ vocabSize: dataset.tokenizer.vocabSize, seed: job.seed });
-    this.#replaceCurrent({ jobId, model, dataset });
+    const spec: ModelSpec = { kind: 'bigram', config: { seed: job.seed, initScale: 1 } };
+    const model = new NeuralBigram({ vocabSize: dataset.tokenizer.vocabSize, ...spec.config });
+    const plan: TrainingPlan = { model: spec, steps: job.steps, batchSize: job.batchSize, learningRate: job.learningRate, weightDecay: 0, beta2: 0.999, evalEvery: job.evalEvery, seed: job.seed };
+    this.#replaceCurrent({ ...this.#trained(jobId, job.dataset, dataset, spec, plan, model), step: resume?.step ?? 0 });
     const trainWindows = contextWindows(dataset.splits.train, model.blockSize);
     const sources = {
       batches: windowBatches(trainWindows, job.batchSize, job.seed),
@@ -217,7 +288,7 @@ export class LabHost extends SerialHost {
         const dev = await evaluateLoss(model, sources.dev, 1, stopped);
         return stopped() ? undefined : { train, dev };
       },
-      between: this.#resumePoints(jobId, job, model, optimizer, job.evalEvery),
+      between: this.#betweenSteps(jobId, this.#resumePoints(jobId, job, model, optimizer, job.evalEvery)),
       callbacks: progress,
     });
     try {
@@ -234,9 +305,9 @@ export class LabHost extends SerialHost {
     if (this.#skipCancelled(jobId)) return;
     const progress = this.#progressCallbacks(jobId);
     let capture: ((step: number) => Promise<void>) | undefined;
-    const run = startTraining(dataset, job.plan, progress, { resume, between: (step) => capture?.(step) });
+    const run = startTraining(dataset, job.plan, progress, { resume, between: this.#betweenSteps(jobId, (step) => capture?.(step)) });
     capture = this.#resumePoints(jobId, job, run.model, run.optimizer, job.plan.evalEvery);
-    this.#replaceCurrent({ jobId, model: run.model, dataset });
+    this.#replaceCurrent({ ...this.#trained(jobId, job.dataset, dataset, job.plan.model, job.plan, run.model), step: resume?.step ?? 0 });
     await this.#drive(jobId, run.trainer, run.done, progress);
   }
 
@@ -287,7 +358,125 @@ export class LabHost extends SerialHost {
     } finally {
       unwatch();
       if (this.#running?.trainer === trainer) this.#running = undefined;
+      this.#watches.delete(jobId);
+      await this.#serveWaiting();
     }
+  }
+
+  /** The current model of a training job. */
+  #trained(jobId: number, datasetId: DatasetId, dataset: Dataset, spec: ModelSpec, plan: TrainingPlan, model: LanguageModel): Omit<CurrentModel, 'step'> {
+    return { jobId, model, spec, plan, vocab: dataset.tokenizer.chars, datasetKind: dataset.info.kind, dataset, datasetId, origin: 'training' };
+  }
+
+  /**
+   * The trainer's between-steps hook of job `jobId`: `first` (resume points), then the new step
+   * count, the snapshots of the job's watches that are due, and the requests waiting for the weights.
+   */
+  #betweenSteps(jobId: number, first: (step: number) => void | Promise<void>): (step: number) => Promise<void> {
+    return async (step) => {
+      await first(step);
+      const current = this.#current;
+      if (current?.jobId !== jobId) return;
+      current.step = step;
+      for (const watch of this.#watches.get(jobId) ?? []) {
+        if (step % watch.every !== 0) continue;
+        try {
+          await this.#postSnapshot(current, watch);
+        } catch (err) {
+          // A watch that cannot be taken (an unknown key, a bad probe) is dropped; training goes on.
+          this.#watches.set(jobId, (this.#watches.get(jobId) ?? []).filter((w) => w !== watch));
+          this.#env.post(this.failure(watch, err));
+        }
+      }
+      await this.#serveWaiting();
+    };
+  }
+
+  /** Serves the `inspect` and `save` requests that waited for the weights between two steps. */
+  async #serveWaiting(): Promise<void> {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const { request, served } of waiting) {
+      await this.handle(request);
+      served();
+    }
+  }
+
+  /** Keeps a `watch` request for its job, whether the job has started or not. */
+  #watch(request: Watch): void {
+    if (!Number.isInteger(request.every) || request.every < 1) throw new Error(`a watch needs every >= 1 step, not ${request.every}`);
+    if (request.jobId <= this.#cancelledThrough && this.#running?.jobId !== request.jobId) return;
+    this.#watches.set(request.jobId, [...(this.#watches.get(request.jobId) ?? []), request]);
+  }
+
+  /** Loads a shipped or saved checkpoint as job `jobId`'s model. */
+  async #load(jobId: number, source: ModelSource): Promise<void> {
+    let bytes: Uint8Array;
+    let label: string;
+    let origin: string;
+    if ('checkpoint' in source) {
+      if (!/^[\w.-]+$/.test(source.checkpoint)) throw new Error(`there is no checkpoint called ${JSON.stringify(source.checkpoint)}`);
+      label = `the checkpoint ${source.checkpoint}`;
+      origin = source.checkpoint;
+      const read = this.#env.bytes?.(this.#baseUrl) ?? fetchBytes(this.#baseUrl);
+      bytes = await read(`checkpoints/${source.checkpoint}.ckpt`);
+    } else {
+      label = 'the file';
+      origin = 'file';
+      bytes = source.bytes;
+    }
+    const loaded = modelFromCheckpoint(bytes, label);
+    let dataset: Dataset | undefined;
+    try {
+      dataset = loaded.datasetId ? await this.dataset(loaded.datasetId) : undefined;
+    } catch (err) {
+      loaded.model.dispose();
+      throw err;
+    }
+    // A data set whose characters differ (another version of the file) cannot feed this model.
+    if (dataset && dataset.tokenizer.chars.join('') !== loaded.vocab.join('')) dataset = undefined;
+    if (this.#skipCancelled(jobId)) {
+      loaded.model.dispose();
+      return;
+    }
+    this.#bases.delete(jobId);
+    const { model, spec, plan, datasetId, vocab, step, metrics } = loaded;
+    const datasetKind = dataset?.info.kind ?? (datasetId ? DATASETS[datasetId].kind : undefined);
+    this.#replaceCurrent({ jobId, model, spec, plan, vocab, dataset, datasetId, datasetKind, step, metrics, origin });
+  }
+
+  /** The current model of job `jobId`, or an error that says there is none. */
+  #modelOf(jobId: number): CurrentModel {
+    const current = this.#current;
+    if (!current || current.jobId !== jobId) throw new Error(`job ${jobId} holds no model: load or train one first`);
+    return current;
+  }
+
+  async #inspect(request: Extract<WorkerRequest, { type: 'inspect' }>): Promise<void> {
+    await this.#postSnapshot(this.#modelOf(request.jobId), request);
+  }
+
+  /** Takes a snapshot of `request`'s probes on the current model and posts it, its arrays transferred. */
+  async #postSnapshot(current: CurrentModel, request: Watch | Extract<WorkerRequest, { type: 'inspect' }>): Promise<void> {
+    const idx = inputIds(current, request.input); // (B, T)
+    let bases = this.#bases.get(request.jobId);
+    if (!bases) this.#bases.set(request.jobId, (bases = new Map()));
+    try {
+      const { arrays, transfer } = await snapshot(current, idx, request.probes, bases);
+      this.#env.post({ type: 'snapshot', jobId: request.jobId, requestId: request.requestId, step: current.step, arrays }, transfer);
+    } finally {
+      idx.dispose(); // the snapshot is read back
+    }
+  }
+
+  /** Posts the current weights as checkpoint bytes that `load` reads back. */
+  async #save(request: Extract<WorkerRequest, { type: 'save' }>): Promise<void> {
+    const current = this.#modelOf(request.jobId);
+    const config = { dataset: current.datasetId, plan: current.plan };
+    const checkpoint = await captureCheckpoint(current.model, { config, vocab: [...current.vocab], step: current.step, ...(current.metrics ? { metrics: current.metrics } : {}) });
+    const bytes = encodeCheckpoint(checkpoint);
+    const fileName = `${current.datasetId ?? 'model'}-${current.spec.kind}-step${current.step}.ckpt`;
+    this.#env.post({ type: 'saved', jobId: request.jobId, requestId: request.requestId, bytes, fileName }, [bytes.buffer as ArrayBuffer]);
   }
 
   /**
@@ -321,7 +510,7 @@ export class LabHost extends SerialHost {
   #sample(request: Extract<WorkerRequest, { type: 'sample' }>): void {
     const current = this.#current;
     if (!current || current.jobId !== request.jobId) throw new Error('there is no model to sample from yet');
-    const { tokenizer, info } = current.dataset;
+    const tokenizer = CharTokenizer.fromChars(current.vocab);
     const prompt = request.prompt ? tokenizer.encode(request.prompt) : undefined;
     const ids = sample(current.model, {
       count: request.count,
@@ -329,8 +518,31 @@ export class LabHost extends SerialHost {
       temperature: request.temperature,
       seed: request.seed,
       prompt,
-      stopAtBoundary: info.kind === 'lines',
+      stopAtBoundary: current.datasetKind !== 'stream',
     });
     this.#env.post({ type: 'sample', jobId: request.jobId, texts: ids.map((s) => tokenizer.decode(s)) });
   }
+}
+
+/** What a view needs to label a model. */
+function modelInfo(current: CurrentModel): ModelInfo {
+  return {
+    kind: current.spec.kind,
+    config: current.spec.config,
+    vocab: [...current.vocab],
+    ...(current.dataset ? { counts: tokenCounts(current.dataset) } : {}),
+    params: numParams(current.model),
+    step: current.step,
+    ...(current.metrics ? { metrics: current.metrics } : {}),
+    origin: current.origin,
+  };
+}
+
+/** How often each token occurs in a data set's training split, the boundary once per line example. */
+function tokenCounts(dataset: Dataset): number[] {
+  const counts = new Array<number>(dataset.tokenizer.vocabSize).fill(0);
+  const { sequences, wrapped } = dataset.splits.train;
+  for (const sequence of sequences) for (const id of sequence) counts[id]!++;
+  if (wrapped) counts[CharTokenizer.BOUNDARY_ID]! += sequences.length;
+  return counts;
 }

@@ -107,13 +107,14 @@ describe('GPT', () => {
     const rec = intermediates!;
     expect(Object.keys(rec).sort()).toEqual(
       [
-        'gpt.tok_emb', 'gpt.pos_emb', 'gpt.resid_norm.embed',
-        ...[0, 1].flatMap((i) => [`block${i}.attn.scores`, `block${i}.attn.masked`, `block${i}.attn.weights`, `block${i}.resid_norm`]),
+        'embedding', 'embedded', 'gpt.position', 'gpt.resid', 'gpt.resid_norm', 'logits',
+        ...[0, 1].flatMap((i) => ['q', 'k', 'v', 'scores', 'masked', 'weights'].map((n) => `block${i}.attn.${n}`).concat([`block${i}.resid`, `block${i}.resid_norm`])),
       ].sort(),
     );
-    expect(rec['gpt.tok_emb']!.shape).toEqual([2, 4, 8]);
-    expect(rec['gpt.pos_emb']!.shape).toEqual([4, 8]);
-    expect(rec['gpt.resid_norm.embed']!.shape).toEqual([2, 4]);
+    expect(rec['embedded']!.shape).toEqual([2, 4, 8]);
+    expect(rec['gpt.position']!.shape).toEqual([4, 8]);
+    expect(rec['gpt.resid_norm']!.shape).toEqual([2, 4]);
+    expect(rec['block0.attn.q']!.shape).toEqual([2, 2, 4, 4]);
     expect(rec['block1.resid_norm']!.shape).toEqual([2, 4]);
     for (const i of [0, 1]) {
       const weights = rec[`block${i}.attn.weights`]!.arraySync() as number[][][][]; // (B, H, T, T)

@@ -49,7 +49,7 @@ describe.each(['none', 'layer'] as const)('MLP (norm: %s)', (norm) => {
     const { intermediates } = model.forward(x, undefined, { record: true });
     const shapes = Object.fromEntries(Object.entries(intermediates!).map(([key, t]) => [key, t.shape]));
     const { vocabSize: V, blockSize, embedDim: C, hiddenDim: H } = TINY;
-    expect(shapes).toEqual({ 'mlp.embedding': [V + 1, C], 'mlp.context': [2, 4, blockSize * C], 'mlp.preact': [2, 4, H], 'mlp.hidden': [2, 4, H] });
+    expect(shapes).toEqual({ embedding: [V + 1, C], embedded: [2, 4, C], 'mlp.context': [2, 4, blockSize * C], 'mlp.preact': [2, 4, H], 'mlp.hidden': [2, 4, H], logits: [2, 4, V] });
     // Position 0 reads blockSize - 1 blanks, then its own token.
     const blank = Array.from(model.params.get('embedding').arraySync() as number[][]).at(-1)!;
     const context = intermediates!['mlp.context']!.arraySync() as number[][][];
@@ -71,6 +71,25 @@ describe('MLP', () => {
     // (27 + 1) * 10 + (3 * 10 * 200 + 200) + (200 * 27 + 27)
     expect(numParams(model)).toBe(11_907);
     model.dispose();
+  });
+
+  it('scales the initial hidden and output weights by initScale, and keeps the defaults without it', () => {
+    const maxAbs = (model: MLP, name: string) => model.params.get(name).abs().max().dataSync()[0]!;
+    const plain = new MLP({ vocabSize: 27 });
+    const explicit = new MLP({ vocabSize: 27, initScale: 1 });
+    const large = new MLP({ vocabSize: 27, initScale: 5 });
+    for (const name of ['embedding', 'hidden.w', 'hidden.b', 'out.w', 'out.b']) {
+      expect(Array.from(explicit.params.get(name).dataSync())).toEqual(Array.from(plain.params.get(name).dataSync()));
+    }
+    expect(maxAbs(large, 'hidden.w')).toBeCloseTo(5 * maxAbs(plain, 'hidden.w'), 4);
+    expect(maxAbs(large, 'out.w')).toBeCloseTo(5 * maxAbs(plain, 'out.w'), 4);
+    expect(maxAbs(large, 'hidden.b')).toBe(maxAbs(plain, 'hidden.b'));
+    // Saturation: with 5x the bound, many more hidden units sit at |tanh| > 0.99.
+    const { x } = randomBatch(27, 32, 3);
+    const saturated = (model: MLP) => tf.tidy(() => model.forward(x, undefined, { record: ['mlp.hidden'] }).intermediates!['mlp.hidden']!.abs().greater(0.99).mean().dataSync()[0]!);
+    expect(saturated(large)).toBeGreaterThan(saturated(plain) + 0.2);
+    tf.dispose([x]);
+    [plain, explicit, large].forEach((m) => m.dispose());
   });
 
   it('starts near the uniform loss ln V', () => {

@@ -56,7 +56,7 @@ describe.each(CELLS)('recurrent LM (%s)', (cell) => {
     expect(model.name).toBe(cell);
     expect(logits.shape).toEqual([2, 4, TINY.vocabSize]);
     const expected = referenceHidden(model, ids).flat(2);
-    Array.from(intermediates!['rnn.hidden']!.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
+    Array.from(intermediates!['rnn.state']!.dataSync()).forEach((value, i) => expect(value).toBeCloseTo(expected[i]!, 5));
     model.dispose();
   });
 
@@ -110,7 +110,7 @@ describe('recurrent LM', () => {
       return shapes;
     };
     const state = [2, 3, TINY.hiddenDim];
-    const common = { 'rnn.embedding': [TINY.vocabSize, TINY.embedDim], 'rnn.hidden': state };
+    const common = { embedding: [TINY.vocabSize, TINY.embedDim], embedded: [2, 3, TINY.embedDim], 'rnn.state': state, logits: [2, 3, TINY.vocabSize] };
     expect(keys('rnn')).toEqual(common);
     expect(keys('lstm')).toEqual({ ...common, 'lstm.gate.input': state, 'lstm.gate.forget': state, 'lstm.gate.output': state, 'lstm.candidate': state, 'lstm.cell': state });
     expect(keys('gru')).toEqual({ ...common, 'gru.gate.update': state, 'gru.gate.reset': state, 'gru.candidate': state });
