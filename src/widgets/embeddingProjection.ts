@@ -38,6 +38,7 @@ class EmbeddingProjectionElement extends InsideView<typeof SCHEMA> {
       locale: HTML_LANG[this.locale],
       labels: {
         aria: this.t('embed.aria'),
+        readout: this.t('embed.point'),
         readoutEmpty: this.t('embed.readoutEmpty'),
         tableSummary: this.t('table.show'),
         colLabel: this.t('embed.colToken'),
@@ -64,7 +65,7 @@ class EmbeddingProjectionElement extends InsideView<typeof SCHEMA> {
     const points = frame.arrays.points;
     const rows = shownTokens(frame.info);
     if (!points) return;
-    this.#neighbours = readNeighbours(frame.arrays.neighbours, rows);
+    this.#neighbours = readNeighbours(frame.arrays.neighbours, frame.arrays['neighbours.similarity'], rows);
     const featured = this.#featured(frame.info);
     this.#view?.update(
       rows.map((id, i) => ({ id, label: displayToken(frame.info.vocab[id] ?? '?'), x: points.data[2 * i]!, y: points.data[2 * i + 1]!, emphasis: featured.includes(id) })),
@@ -126,19 +127,16 @@ function shownTokens(info: ModelInfo): number[] {
   return all.sort((a, b) => counts[b]! - counts[a]! || a - b).slice(0, MOST_POINTS).sort((a, b) => a - b);
 }
 
-/** The worker's neighbour lists ((rows, k) ids, similarities in `info`-free order), by token id. */
-function readNeighbours(array: ShapedArray | undefined, rows: number[]): Map<number, Neighbours> {
+/**
+ * The worker's neighbour lists by token id: `ids` holds (rows, k) token ids, row r for token
+ * `rows[r]`, and `similarities` their cosine similarities, same shape.
+ */
+function readNeighbours(ids: ShapedArray | undefined, similarities: ShapedArray | undefined, rows: number[]): Map<number, Neighbours> {
   const found = new Map<number, Neighbours>();
-  if (!array) return found;
-  const k = array.shape[1] ?? 0;
+  if (!ids || !similarities) return found;
+  const k = ids.shape[1] ?? 0;
   rows.forEach((id, r) => {
-    const ids: number[] = [];
-    const similarities: number[] = [];
-    for (let j = 0; j < k; j++) {
-      ids.push(array.data[2 * (r * k + j)]!);
-      similarities.push(array.data[2 * (r * k + j) + 1]!);
-    }
-    found.set(id, { ids, similarities });
+    found.set(id, { ids: Array.from(ids.data.subarray(r * k, (r + 1) * k)), similarities: Array.from(similarities.data.subarray(r * k, (r + 1) * k)) });
   });
   return found;
 }

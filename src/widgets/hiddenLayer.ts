@@ -26,9 +26,9 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA> {
     const locale = HTML_LANG[this.locale];
     this.#histogram = new HistogramView(this.ref('histogram'), {
       locale,
-      highlight: [
-        [-1, -SATURATION_THRESHOLD],
-        [SATURATION_THRESHOLD, 1],
+      regions: [
+        { from: -1, to: -SATURATION_THRESHOLD, label: this.t('hidden.region') },
+        { from: SATURATION_THRESHOLD, to: 1, label: this.t('hidden.region') },
       ],
       labels: {
         x: this.t('hidden.x'),
@@ -37,13 +37,14 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA> {
         readout: this.t('hidden.histReadout'),
         readoutEmpty: this.t('hidden.histEmpty'),
         tableSummary: this.t('table.show'),
-        colBin: this.t('hidden.colBin'),
+        colFrom: this.t('hidden.colFrom'),
+        colTo: this.t('hidden.colTo'),
         colCount: this.t('hidden.colCount'),
       },
     });
     this.#map = new MatrixView(this.ref('map'), {
       locale,
-      scale: { kind: 'sequential', domain: [0, 1] },
+      scale: { type: 'sequential', domain: [0, 1] },
       labels: {
         aria: this.t('hidden.mapAria'),
         readoutEmpty: this.t('hidden.mapEmpty'),
@@ -53,6 +54,10 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA> {
       },
       readout: (cell) => this.t(cell.value >= 1 ? 'hidden.mapSaturated' : 'hidden.mapFree', { unit: cell.col, position: cell.row }),
       format: () => '',
+      table: {
+        columns: [this.t('hidden.mapRows'), this.t('hidden.colSaturated')],
+        rows: (data) => Array.from({ length: data.rows }, (_, r) => [String(r), String(saturatedIn(data.values as Float32Array, r, data.cols))]),
+      },
     });
     super.setup();
   }
@@ -69,12 +74,13 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA> {
 
   protected draw(frame: ViewFrame): void {
     const { histogram, saturation } = frame.arrays;
-    if (histogram) this.#histogram?.update({ range: [-1, 1], counts: [...histogram.data] });
+    if (histogram) this.#histogram?.update({ lo: -1, hi: 1, counts: histogram.data });
     if (!saturation) return;
     const [rows = 0, cols = 0] = saturation.shape;
-    this.#map?.update({ rows, cols, values: saturation.data });
-    const saturated = saturation.data.reduce((n, x) => n + x, 0);
-    const dead = Array.from({ length: cols }, (_, c) => c).filter((c) => Array.from({ length: rows }, (_, r) => saturation.data[r * cols + c]!).every((x) => x >= 1)).length;
+    const values = Float32Array.from(saturation.data); // (rows, cols): 1 where saturated
+    this.#map?.update({ rows, cols, values });
+    const saturated = values.reduce((n, x) => n + x, 0);
+    const dead = Array.from({ length: cols }, (_, c) => c).filter((c) => Array.from({ length: rows }, (_, r) => values[r * cols + c]!).every((x) => x >= 1)).length;
     this.dataset.saturated = String(saturated / Math.max(1, rows * cols));
     this.ref('saturated').textContent = this.t('hidden.saturatedShare', { share: this.number((100 * saturated) / Math.max(1, rows * cols), 1), dead, units: cols });
   }
@@ -83,6 +89,13 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA> {
     if (frame.source === 'reader') return this.t('inside.reader', { step: this.number(frame.step, 0) });
     return this.t('inside.checkpoint');
   }
+}
+
+/** How many units of row `row` of a flat (rows, cols) 0/1 map are saturated. */
+function saturatedIn(values: Float32Array, row: number, cols: number): number {
+  let n = 0;
+  for (let c = 0; c < cols; c++) n += values[row * cols + c]!;
+  return n;
 }
 
 define('lm-hidden-layer', HiddenLayerElement);

@@ -19,6 +19,9 @@ interface MlpFacts {
   curve: { step: number; train: number; dev: number }[];
 }
 
+/** The chart's series of the default configuration's dev curve from Node, drawn dashed. */
+const REFERENCE_SERIES = 'reference';
+
 /** Snapshots for the views that follow this trainer: about this many per run, and never more often than every 10 steps. */
 const SNAPSHOTS_PER_RUN = 200;
 const MIN_WATCH_EVERY = 10;
@@ -190,9 +193,8 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
   /** The chart's fixed lines: the count bigram's dev loss, and the default configuration's curve from Node (dashed). */
   #showReferences(): void {
     this.#chart?.setReferences([{ label: this.t('chart.refDev'), value: this.#facts.floorDev }]);
-    this.#chart?.setReferenceCurves?.([
-      { key: 'ref-dev', label: this.t('mlp.refCurve'), points: this.#facts.curve.map((p) => ({ step: p.step, loss: p.dev })) },
-    ]);
+    const steps = Number(this.values.steps);
+    this.#chart?.append(this.#facts.curve.filter((p) => p.step <= steps).map((p) => ({ step: p.step, series: REFERENCE_SERIES, loss: p.dev })));
   }
 
   #referenceEnd(): number {
@@ -244,7 +246,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
   }
 
   #download(bytes: Uint8Array, fileName: string): void {
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
     const link = document.createElement('a');
     link.href = url;
     link.download = fileName;

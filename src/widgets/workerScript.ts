@@ -11,9 +11,13 @@ export interface ServedHost {
   idle(): Promise<void>;
 }
 
-/** Sends a message from this worker to its widget. */
-export function postToWidget(message: WorkerResponse): void {
-  self.postMessage(message);
+/**
+ * Sends a message from this worker to its widget, handing over `transfer` (the buffers of a
+ * snapshot's arrays or of a saved model, which the host made for the page alone) rather than
+ * copying them.
+ */
+export function postToWidget(message: WorkerResponse, transfer: ArrayBuffer[] = []): void {
+  self.postMessage(message, transfer);
 }
 
 /** Reads data-set files from the site's `data/` folder, by `fetch`. */
