@@ -1,0 +1,75 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WorkerResponse } from '../../../lab/worker/protocol';
+import { define, LabWidget } from '../../../src/widgets/labWidget';
+import { defineText } from '../../../src/widgets/text/define';
+
+const schema = { n: { kind: 'int', default: 2, min: 1, max: 5 } } as const;
+const TEXT = defineText({ 'test.title': 'A test widget' }, { 'test.title': '测试组件' });
+
+/** The least widget: settings in the URL, nothing run. */
+class TestWidget extends LabWidget<typeof schema, typeof TEXT> {
+  protected readonly urlPrefix = 'test';
+  protected readonly schema = schema;
+  protected readonly text = TEXT;
+  protected readonly backend = 'cpu';
+  protected setup(): void {}
+  protected onMessage(_message: WorkerResponse): void {}
+  protected onSettingChanged(): void {}
+  /** The words it would show, for the test to read. */
+  title(): string {
+    return `${this.t('test.title')} / ${this.t('error.retry')}`;
+  }
+}
+define('lm-test-widget', TestWidget);
+
+/** A widget as WidgetFrame renders it, with its `n` control, attached to the page. */
+function mount(prefix?: string, lang = 'en'): TestWidget {
+  const el = document.createElement('lm-test-widget') as TestWidget;
+  el.dataset.lang = lang;
+  if (prefix) el.dataset.urlPrefix = prefix;
+  el.innerHTML = '<div data-part="notice"></div><div data-part="error"></div><input data-field="n"><p data-part="status"></p>';
+  document.body.append(el);
+  return el;
+}
+
+const control = (el: HTMLElement) => el.querySelector<HTMLInputElement>('[data-field="n"]')!;
+
+function change(el: HTMLElement, value: string): void {
+  control(el).value = value;
+  control(el).dispatchEvent(new Event('change'));
+}
+
+afterEach(() => {
+  document.body.replaceChildren();
+  history.replaceState(null, '', '/');
+});
+
+describe('a URL prefix per widget instance', () => {
+  it('two widgets of one kind read and write their own settings', () => {
+    history.replaceState(null, '', '/?test.n=3&test2.n=4');
+    const [first, second] = [mount(), mount('test2')];
+    expect([control(first).value, control(second).value]).toEqual(['3', '4']);
+    change(first, '5');
+    change(second, '1');
+    expect(new URLSearchParams(location.search).toString()).toBe('test.n=5&test2.n=1');
+    // Back to the default: only that widget's parameter goes.
+    change(second, '2');
+    expect(location.search).toBe('?test.n=5');
+  });
+
+  it('the notices of a bad value name the instance’s own parameter', () => {
+    history.replaceState(null, '', '/?test2.n=9');
+    const [first, second] = [mount(), mount('test2')];
+    expect(first.querySelector('[data-part="notice"]')!.textContent).toBe('');
+    expect(second.querySelector('[data-part="notice"]')!.textContent).toContain('test2.n=9');
+    expect(control(second).value).toBe('5');
+  });
+});
+
+describe('widget words', () => {
+  it('come from the widget’s own table and the common one, in the page’s language', () => {
+    expect(mount().title()).toBe('A test widget / Try again');
+    expect(mount(undefined, 'zh-cn').title()).toBe('测试组件 / 重试');
+  });
+});
