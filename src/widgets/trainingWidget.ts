@@ -99,7 +99,9 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
    * reports have given a steady rate. Call it with every progress message.
    */
   protected showProgress(step: number, totalSteps: number): void {
-    this.#showTimeLeft(this.#timeLeft.update(step, totalSteps, this.#clock.ms));
+    const left = this.#timeLeft.update(step, totalSteps, this.#clock.ms);
+    // A last report may land while the run stops: a run that is ending has no time left to show.
+    if (this.#run.phase === 'running' || this.#run.phase === 'paused') this.#showTimeLeft(left);
   }
 
   /** A duration in the page's language: `40 s`, `3 min 20 s`, `1 h 5 min`; `–` when unknown. */

@@ -17,7 +17,7 @@ class TestWidget extends LabWidget<typeof schema, typeof TEXT> {
   protected onMessage(_message: WorkerResponse): void {}
   protected onSettingChanged(): void {}
   /** The words it would show, for the test to read. */
-  title(): string {
+  shownWords(): string {
     return `${this.t('test.title')} / ${this.t('error.retry')}`;
   }
 }
@@ -69,7 +69,7 @@ describe('a URL prefix per widget instance', () => {
 
 describe('widget words', () => {
   it('come from the widget’s own table and the common one, in the page’s language', () => {
-    expect(mount().title()).toBe('A test widget / Try again');
-    expect(mount(undefined, 'zh-cn').title()).toBe('测试组件 / 重试');
+    expect(mount().shownWords()).toBe('A test widget / Try again');
+    expect(mount(undefined, 'zh-cn').shownWords()).toBe('测试组件 / 重试');
   });
 });

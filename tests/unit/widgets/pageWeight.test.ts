@@ -68,7 +68,7 @@ const distinctive = (texts: WidgetText[]) => texts.flatMap((text) => LOCALES.fla
 describe('each page ships only its own widgets\' words', () => {
   it.each(Object.keys(OWN_TEXT))('%s carries its own and the common words, and no other widget\'s', async (name) => {
     const bundle = await bundleText(`src/widgets/${name}.ts`);
-    const own = [OWN_TEXT[name]!, COMMON_TEXT];
+    const own: WidgetText[] = [OWN_TEXT[name]!, COMMON_TEXT];
     for (const s of distinctive(own)) expect(bundle, s).toContain(s);
     const mine = distinctive(own).join('\n');
     const others = distinctive(ALL_TEXT.filter((t) => !own.includes(t))).filter((s) => !mine.includes(s));
