@@ -1,9 +1,10 @@
 import type { BackendName } from '../../lab/backend/names';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { isLocale, type Locale } from '../i18n/locales';
+import { fillTemplate } from '../i18n/template';
 import { type CrashKind, LabClient, type WorkerKind } from './labClient';
 import { COMMON_TEXT, type CommonKey } from './text/common';
-import { type TextKey, type TextVars, type Translate, translator, type WidgetText, type Words, wordsOf } from './text/define';
+import { type TextKey, type TextVars, type WidgetText, type Words, wordsOf } from './text/define';
 import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
 
 /** A button offered beside an error. */
@@ -36,10 +37,8 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
   protected locale: Locale = 'en';
   protected values!: Values<S>;
   protected client: LabClient | undefined;
-  /** The URL prefix of this element's settings. */
   #prefix = '';
-  #words!: Words<CommonKey | TextKey<T>>;
-  #translate!: Translate<CommonKey | TextKey<T>>;
+  #words: Readonly<Record<string, string>> = {};
   /** Removes every listener this element added, when it leaves the page. */
   #listeners = new AbortController();
   #jobId = 0;
@@ -49,7 +48,6 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
     const lang = this.dataset.lang;
     this.locale = isLocale(lang) ? lang : 'en';
     this.#words = wordsOf(this.locale, COMMON_TEXT, this.text);
-    this.#translate = translator(this.locale, COMMON_TEXT, this.text);
     this.#prefix = this.dataset.urlPrefix || this.urlPrefix;
     const { values, notices } = readState(this.schema, new URLSearchParams(location.search), this.#prefix);
     this.values = values;
@@ -150,12 +148,20 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
 
   /** A string of this widget (its own or a common one) in the page's language, `{name}` placeholders filled from `vars`. */
   protected t(key: CommonKey | TextKey<T>, vars?: TextVars): string {
-    return this.#translate(key, vars);
+    return fillTemplate(this.#words[key]!, vars);
   }
 
   /** This widget's strings in the page's language, placeholders unfilled: labels for a view, which fills them itself. */
   protected get words(): Words<CommonKey | TextKey<T>> {
-    return this.#words;
+    return this.#words as Words<CommonKey | TextKey<T>>;
+  }
+
+  /**
+   * The URL prefix of this element's settings (`data-url-prefix`, else the class's
+   * {@link urlPrefix}): also the name to key anything else per instance by.
+   */
+  protected get instancePrefix(): string {
+    return this.#prefix;
   }
 
   /** Numbers in the page's language, with a fixed number of decimals so columns line up. */

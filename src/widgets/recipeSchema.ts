@@ -3,7 +3,7 @@ import type { ModelSpec } from '../../lab/models/registry';
 import { RECIPES, type Recipe } from '../../lab/train/recipes';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { Locale } from '../i18n/locales';
-import { COMMON_TEXT } from './text/common';
+import { COMMON_TEXT, type CommonKey } from './text/common';
 import { type TextKey, type TextVars, translator } from './text/define';
 import { RECIPE_TRAINER_TEXT } from './text/recipeTrainer';
 import { TRAINER_SCHEMA } from './trainerSchema';
@@ -47,7 +47,7 @@ export interface RecipeFacts {
 }
 
 /** A string of the recipe trainer (its own or a common one) in `lang`. */
-function format(lang: Locale, key: TextKey<typeof COMMON_TEXT | typeof RECIPE_TRAINER_TEXT>, vars?: TextVars): string {
+function format(lang: Locale, key: CommonKey | TextKey<typeof RECIPE_TRAINER_TEXT>, vars?: TextVars): string {
   return translator(lang, COMMON_TEXT, RECIPE_TRAINER_TEXT)(key, vars);
 }
 

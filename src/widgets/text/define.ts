@@ -7,8 +7,11 @@ import { fillTemplate } from '../../i18n/template';
  */
 export type WidgetText<K extends string = string> = Readonly<Record<Locale, Readonly<Record<K, string>>>>;
 
-/** The keys of a text table, or of any of a union of tables. */
-export type TextKey<T> = T extends WidgetText<infer K> ? K : never;
+/** The keys of a text table (also of a generic one, as in a base class's `T extends WidgetText<ItsKeys>`). */
+export type TextKey<T extends WidgetText> = keyof T['en'] & string;
+
+/** The keys of any of a union of tables. */
+type AnyTextKey<T> = T extends WidgetText ? TextKey<T> : never;
 
 /** Values for the `{name}` placeholders of a string. */
 export type TextVars = Record<string, string | number>;
@@ -28,15 +31,23 @@ export function defineText<const E extends Record<string, string>>(en: E, zhCN: 
 }
 
 /** The words of `texts` in `lang`, merged; a key appears in one table only (checked by the tests). */
-export function wordsOf<T extends readonly WidgetText[]>(lang: Locale, ...texts: T): Words<TextKey<T[number]>> {
-  return Object.assign({}, ...texts.map((text) => text[lang])) as Words<TextKey<T[number]>>;
+export function wordsOf<T extends readonly WidgetText[]>(lang: Locale, ...texts: T): Words<AnyTextKey<T[number]>> {
+  return Object.assign({}, ...texts.map((text) => text[lang])) as Words<AnyTextKey<T[number]>>;
+}
+
+/**
+ * One table of several, for a widget whose base class has words of its own: e.g.
+ * `mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT)` as the hidden-layer view's `text`.
+ */
+export function mergeText<T extends readonly WidgetText[]>(...texts: T): WidgetText<AnyTextKey<T[number]>> {
+  return { en: wordsOf('en', ...texts), 'zh-cn': wordsOf('zh-cn', ...texts) };
 }
 
 /**
  * Looks strings up in `texts` in `lang`, filling their placeholders: pages call it in their
  * frontmatter (nothing is shipped), elements through `LabWidget.t`.
  */
-export function translator<T extends readonly WidgetText[]>(lang: Locale, ...texts: T): Translate<TextKey<T[number]>> {
+export function translator<T extends readonly WidgetText[]>(lang: Locale, ...texts: T): Translate<AnyTextKey<T[number]>> {
   const words = wordsOf(lang, ...texts) as Record<string, string>;
   return (key, vars) => fillTemplate(words[key]!, vars);
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerResponse } from '../../../lab/worker/protocol';
 import { define, LabWidget } from '../../../src/widgets/labWidget';
-import { defineText } from '../../../src/widgets/text/define';
+import { defineText, mergeText, type WidgetText } from '../../../src/widgets/text/define';
 
 const schema = { n: { kind: 'int', default: 2, min: 1, max: 5 } } as const;
 const TEXT = defineText({ 'test.title': 'A test widget' }, { 'test.title': '测试组件' });
@@ -20,8 +20,30 @@ class TestWidget extends LabWidget<typeof schema, typeof TEXT> {
   shownWords(): string {
     return `${this.t('test.title')} / ${this.t('error.retry')}`;
   }
+  /** Its prefix, for the test to read. */
+  prefixInUse(): string {
+    return this.instancePrefix;
+  }
 }
 define('lm-test-widget', TestWidget);
+
+/** A base class with words of its own, as the inside views have: its subclasses' tables must include them. */
+const BASE_TEXT = defineText({ 'base.hello': 'Hello from the base' }, { 'base.hello': '基类的问候' });
+abstract class BaseWithWords<T extends WidgetText<'base.hello'>> extends LabWidget<typeof schema, T> {
+  protected readonly urlPrefix = 'based';
+  protected readonly schema = schema;
+  protected readonly backend = 'cpu';
+  protected setup(): void {
+    this.setStatus(this.t('base.hello'));
+  }
+  protected onMessage(_message: WorkerResponse): void {}
+  protected onSettingChanged(): void {}
+}
+const LEAF_TEXT = mergeText(BASE_TEXT, defineText({ 'leaf.title': 'Leaf' }, { 'leaf.title': '叶' }));
+class LeafWidget extends BaseWithWords<typeof LEAF_TEXT> {
+  protected readonly text = LEAF_TEXT;
+}
+define('lm-leaf-widget', LeafWidget);
 
 /** A widget as WidgetFrame renders it, with its `n` control, attached to the page. */
 function mount(prefix?: string, lang = 'en'): TestWidget {
@@ -65,11 +87,25 @@ describe('a URL prefix per widget instance', () => {
     expect(second.querySelector('[data-part="notice"]')!.textContent).toContain('test2.n=9');
     expect(control(second).value).toBe('5');
   });
+
+  it('is the element’s own, else the class’s', () => {
+    expect([mount().prefixInUse(), mount('test2').prefixInUse()]).toEqual(['test', 'test2']);
+  });
 });
 
 describe('widget words', () => {
   it('come from the widget’s own table and the common one, in the page’s language', () => {
     expect(mount().shownWords()).toBe('A test widget / Try again');
     expect(mount(undefined, 'zh-cn').shownWords()).toBe('测试组件 / 重试');
+  });
+});
+
+describe('a base class with words of its own', () => {
+  it('finds them in its subclass’s merged table', () => {
+    const el = document.createElement('lm-leaf-widget');
+    el.dataset.lang = 'zh-cn';
+    el.innerHTML = '<div data-part="notice"></div><div data-part="error"></div><p data-part="status"></p>';
+    document.body.append(el);
+    expect(el.querySelector('[data-part="status"]')!.textContent).toBe('基类的问候');
   });
 });
