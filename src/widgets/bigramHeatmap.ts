@@ -3,7 +3,7 @@ import type { NGramResult, WorkerResponse } from '../../lab/worker/protocol';
 import { HeatmapView } from '../views/heatmap';
 import { DATASET_FIELD } from './datasetField';
 import { define, LabWidget } from './labWidget';
-import { stringsFor } from './strings';
+import { BIGRAM_HEATMAP_TEXT } from './text/bigramHeatmap';
 
 /** Largest heatmap side: all of names (27) and Shakespeare (65); the top 30 of 3,622 Chinese characters. */
 const HEATMAP_SIZE = 65;
@@ -12,8 +12,9 @@ const CJK_HEATMAP_SIZE = 30;
 const schema = { data: DATASET_FIELD };
 
 /** The bigram count matrix of a data set, counted live in the widget's worker. */
-class BigramHeatmapElement extends LabWidget<typeof schema> {
+class BigramHeatmapElement extends LabWidget<typeof schema, typeof BIGRAM_HEATMAP_TEXT> {
   protected readonly urlPrefix = 'heatmap';
+  protected readonly text = BIGRAM_HEATMAP_TEXT;
   protected readonly schema = schema;
   protected readonly backend = 'cpu';
   protected override readonly workerKind = 'count';
@@ -44,7 +45,7 @@ class BigramHeatmapElement extends LabWidget<typeof schema> {
   #show(result: NGramResult): void {
     const heatmap = result.heatmap!;
     const labels = heatmap.tokens.map(displayToken);
-    const strings = stringsFor(this.locale);
+    const strings = this.words;
     this.#view ??= new HeatmapView(this.ref('view'), {
       locale: this.locale === 'zh-cn' ? 'zh-CN' : 'en',
       labels: {

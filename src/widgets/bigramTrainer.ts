@@ -4,7 +4,7 @@ import type { Job, LossPoint, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView } from '../views/lossChart';
 import { define } from './labWidget';
 import type { RunPhase, RunState } from './runLifecycle';
-import { stringsFor } from './strings';
+import { BIGRAM_TRAINER_TEXT } from './text/bigramTrainer';
 import { TRAINER_SCHEMA } from './trainerSchema';
 import { trainingChart } from './trainingChart';
 import { TrainingWidget } from './trainingWidget';
@@ -18,8 +18,9 @@ const EVAL_EVERY = 10;
  * The neural bigram trained in the widget's worker: a live loss curve against the count
  * bigram's NLL. Its state is mirrored in `data-*` attributes for tests and for styling.
  */
-class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA> {
+class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA, typeof BIGRAM_TRAINER_TEXT> {
   protected readonly urlPrefix = 'train';
+  protected readonly text = BIGRAM_TRAINER_TEXT;
   protected readonly schema = TRAINER_SCHEMA;
   protected get backend(): BackendName | 'auto' {
     return this.values.backend as BackendName | 'auto';
@@ -80,8 +81,8 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA> {
         this.dataset.referenceDev = String(message.nll.dev);
         this.ref('reference').textContent = this.t('train.reference', { train: this.number(message.nll.train), dev: this.number(message.nll.dev) });
         this.#chart?.setReferences([
-          { label: stringsFor(this.locale)['chart.refTrain'], value: message.nll.train, series: 'train' },
-          { label: stringsFor(this.locale)['chart.refDev'], value: message.nll.dev, series: 'dev' },
+          { label: this.words['chart.refTrain'], value: message.nll.train, series: 'train' },
+          { label: this.words['chart.refDev'], value: message.nll.dev, series: 'dev' },
         ]);
         return;
       case 'progress':
@@ -94,6 +95,7 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA> {
     this.#chart?.append(points);
     this.#step = step;
     this.dataset.step = String(step);
+    this.showProgress(step, Number(this.values.steps));
     for (const p of points) this.#last[p.series] = p.loss;
     const fmt = (x: number | undefined) => (x === undefined ? '–' : this.number(x));
     this.ref('losses').textContent = this.t('train.losses', { batch: fmt(this.#last.batch), train: fmt(this.#last.train), dev: fmt(this.#last.dev) });

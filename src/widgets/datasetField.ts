@@ -1,6 +1,7 @@
 import { DATASET_IDS, type DatasetId } from '../../lab/data/datasets';
 import type { Locale } from '../i18n/locales';
-import { format } from './strings';
+import { COMMON_TEXT } from './text/common';
+import { translator } from './text/define';
 
 /** The data-set setting every widget has, as a schema field. */
 export const DATASET_FIELD = { kind: 'enum', default: 'names', options: DATASET_IDS } as const;
@@ -13,5 +14,6 @@ export const TRAINABLE_DATASET_FIELD = { kind: 'enum', default: 'names', options
 
 /** Options of a data-set select, labelled in `lang`. */
 export function datasetOptions(lang: Locale, ids: readonly DatasetId[] = DATASET_IDS): { value: string; label: string }[] {
-  return ids.map((id) => ({ value: id, label: format(lang, `data.${id}`) }));
+  const t = translator(lang, COMMON_TEXT);
+  return ids.map((id) => ({ value: id, label: t(`data.${id}`) }));
 }

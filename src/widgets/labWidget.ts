@@ -1,8 +1,10 @@
 import type { BackendName } from '../../lab/backend/names';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { isLocale, type Locale } from '../i18n/locales';
+import { fillTemplate } from '../i18n/template';
 import { type CrashKind, LabClient, type WorkerKind } from './labClient';
-import { format, type StringKey } from './strings';
+import { COMMON_TEXT, type CommonKey } from './text/common';
+import { type TextKey, type TextVars, type WidgetText, type Words, wordsOf } from './text/define';
 import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
 
 /** A button offered beside an error. */
@@ -13,14 +15,21 @@ export interface ErrorAction {
 
 /**
  * The behaviour every widget shares (Starlight's pattern: server-rendered markup plus a small
- * custom element): its language, its settings read from and written to the URL through its
- * schema, controls bound by `data-field`, one worker, and places for notices, errors and status.
- * Subclasses say what to run and how to show what comes back.
+ * custom element): its language and words, its settings read from and written to the URL
+ * through its schema, controls bound by `data-field`, one worker, and places for notices,
+ * errors and status. Subclasses say what to run and how to show what comes back.
+ *
+ * Its words are {@link COMMON_TEXT} and the subclass's own table `T` (src/widgets/text/), so a
+ * page ships only the words of its own widgets. Its URL prefix is the element's
+ * `data-url-prefix` (WidgetFrame's `prefix`), else the class's {@link urlPrefix}: two widgets
+ * of one kind on a page each get their own prefix.
  */
-export abstract class LabWidget<S extends Schema> extends HTMLElement {
-  /** The URL urlPrefix of this widget's settings, e.g. `train`. */
+export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetText<never>> extends HTMLElement {
+  /** The URL prefix of this kind of widget's settings, e.g. `train`, used when the element sets none. */
   protected abstract readonly urlPrefix: string;
   protected abstract readonly schema: S;
+  /** This widget's own words, besides the common ones. */
+  protected abstract readonly text: T;
   /** `auto` to probe for the fastest backend; counting widgets use `cpu`. */
   protected abstract readonly backend: BackendName | 'auto';
   /** The worker script: `count` for widgets that only count (no tfjs), else `lab`. */
@@ -28,6 +37,8 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
   protected locale: Locale = 'en';
   protected values!: Values<S>;
   protected client: LabClient | undefined;
+  #prefix = '';
+  #words: Readonly<Record<string, string>> = {};
   /** Removes every listener this element added, when it leaves the page. */
   #listeners = new AbortController();
   #jobId = 0;
@@ -36,7 +47,9 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     this.#listeners = new AbortController();
     const lang = this.dataset.lang;
     this.locale = isLocale(lang) ? lang : 'en';
-    const { values, notices } = readState(this.schema, new URLSearchParams(location.search), this.urlPrefix);
+    this.#words = wordsOf(this.locale, COMMON_TEXT, this.text);
+    this.#prefix = this.dataset.urlPrefix || this.urlPrefix;
+    const { values, notices } = readState(this.schema, new URLSearchParams(location.search), this.#prefix);
     this.values = values;
     this.#showNotices(notices);
     for (const control of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')) {
@@ -115,7 +128,7 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     if (control) control.value = String(value);
     this.#showRangeValue(String(key));
     const params = new URLSearchParams(location.search);
-    writeState(this.schema, this.values, params, this.urlPrefix);
+    writeState(this.schema, this.values, params, this.#prefix);
     const query = params.toString();
     history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
     if (notify) this.onSettingChanged(key);
@@ -133,9 +146,22 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     return this.#jobId;
   }
 
-  /** A widget string in the page's language. */
-  protected t(key: StringKey, vars?: Record<string, string | number>): string {
-    return format(this.locale, key, vars);
+  /** A string of this widget (its own or a common one) in the page's language, `{name}` placeholders filled from `vars`. */
+  protected t(key: CommonKey | TextKey<T>, vars?: TextVars): string {
+    return fillTemplate(this.#words[key]!, vars);
+  }
+
+  /** This widget's strings in the page's language, placeholders unfilled: labels for a view, which fills them itself. */
+  protected get words(): Words<CommonKey | TextKey<T>> {
+    return this.#words as Words<CommonKey | TextKey<T>>;
+  }
+
+  /**
+   * The URL prefix of this element's settings (`data-url-prefix`, else the class's
+   * {@link urlPrefix}): also the name to key anything else per instance by.
+   */
+  protected get instancePrefix(): string {
+    return this.#prefix;
   }
 
   /** Numbers in the page's language, with a fixed number of decimals so columns line up. */
@@ -201,7 +227,7 @@ export abstract class LabWidget<S extends Schema> extends HTMLElement {
     box.replaceChildren(
       ...notices.map((n) => {
         const p = document.createElement('p');
-        const key = n.param.slice(this.urlPrefix.length + 1) as keyof S;
+        const key = n.param.slice(this.#prefix.length + 1) as keyof S;
         p.textContent = this.t(n.reason === 'range' ? 'notice.range' : 'notice.invalid', { param: n.param, given: n.given, used: this.describeUsedValue(key, n.used) });
         return p;
       }),

@@ -3,6 +3,7 @@ import { NGRAM_DEFAULTS, NGRAM_ORDER_RANGE, perplexity } from '../../lab/models/
 import type { NGramResult, WorkerResponse } from '../../lab/worker/protocol';
 import { DATASET_FIELD } from './datasetField';
 import { define, LabWidget } from './labWidget';
+import { NGRAM_EXPLORER_TEXT } from './text/ngramExplorer';
 
 const schema = {
   data: DATASET_FIELD,
@@ -14,8 +15,9 @@ const schema = {
 const HISTORY_ROWS = 12;
 
 /** Order and smoothing controls with train/dev NLL and perplexity, counted live in a worker. */
-class NgramExplorerElement extends LabWidget<typeof schema> {
+class NgramExplorerElement extends LabWidget<typeof schema, typeof NGRAM_EXPLORER_TEXT> {
   protected readonly urlPrefix = 'ngram';
+  protected readonly text = NGRAM_EXPLORER_TEXT;
   protected readonly schema = schema;
   protected readonly backend = 'cpu';
   protected override readonly workerKind = 'count';

@@ -3,7 +3,9 @@ import type { ModelSpec } from '../../lab/models/registry';
 import { RECIPES, type Recipe } from '../../lab/train/recipes';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { Locale } from '../i18n/locales';
-import { format } from './strings';
+import { COMMON_TEXT, type CommonKey } from './text/common';
+import { type TextKey, type TextVars, translator } from './text/define';
+import { RECIPE_TRAINER_TEXT } from './text/recipeTrainer';
 import { TRAINER_SCHEMA } from './trainerSchema';
 
 /**
@@ -42,6 +44,11 @@ export interface RecipeFacts {
   target?: number;
   /** Dev loss of the data set's count bigram (add-one smoothing): the floor every model must beat. */
   floorDev?: number;
+}
+
+/** A string of the recipe trainer (its own or a common one) in `lang`. */
+function format(lang: Locale, key: CommonKey | TextKey<typeof RECIPE_TRAINER_TEXT>, vars?: TextVars): string {
+  return translator(lang, COMMON_TEXT, RECIPE_TRAINER_TEXT)(key, vars);
 }
 
 /** The recipe called `id`, or the default one. */

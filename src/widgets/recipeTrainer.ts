@@ -5,31 +5,11 @@ import type { LossChartView, LossReference } from '../views/lossChart';
 import { define } from './labWidget';
 import type { RunPhase, RunState } from './runLifecycle';
 import { carrySteps, planFor, RECIPE_SCHEMA, type RecipeFacts, recipeOf, stepOptions } from './recipeSchema';
-import { stringsFor } from './strings';
+import { RECIPE_TRAINER_TEXT } from './text/recipeTrainer';
 import { trainingChart } from './trainingChart';
 import { TrainingWidget } from './trainingWidget';
 
-/** Wall time while a run is running, pauses excluded, on the page's clock. */
-class Stopwatch {
-  #ms = 0;
-  #since: number | undefined;
-
-  start(): void {
-    this.#since ??= performance.now();
-  }
-
-  stop(): void {
-    if (this.#since === undefined) return;
-    this.#ms += performance.now() - this.#since;
-    this.#since = undefined;
-  }
-
-  get seconds(): number {
-    return (this.#ms + (this.#since === undefined ? 0 : performance.now() - this.#since)) / 1000;
-  }
-}
-
-/** One training run: what it trains, how far it got, its clock. */
+/** One training run: what it trains, how far it got. */
 interface RecipeRun {
   plan: TrainingPlan;
   facts: RecipeFacts | undefined;
@@ -38,7 +18,6 @@ interface RecipeRun {
   dev?: number;
   /** The step of the last dev loss. */
   devStep?: number;
-  clock: Stopwatch;
 }
 
 /**
@@ -49,8 +28,9 @@ interface RecipeRun {
  * last dev loss), tokens-per-sec, seconds (running time), reached, reference-dev, target,
  * backend and threads.
  */
-class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
+class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA, typeof RECIPE_TRAINER_TEXT> {
   protected readonly urlPrefix = 'race';
+  protected readonly text = RECIPE_TRAINER_TEXT;
   protected readonly schema = RECIPE_SCHEMA;
   protected get backend(): BackendName | 'auto' {
     return this.values.backend as BackendName | 'auto';
@@ -115,7 +95,7 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
 
   #resetView(totalSteps: number): void {
     const facts = this.#facts.get(this.values.recipe);
-    const s = stringsFor(this.locale);
+    const s = this.words;
     const references: LossReference[] = [];
     if (facts?.referenceDev !== undefined) references.push({ label: s['race.refLine'], value: facts.referenceDev, series: 'dev' });
     if (facts?.target !== undefined) references.push({ label: s['race.targetLine'], value: facts.target });
@@ -138,7 +118,7 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
     const recipe = recipeOf(this.values.recipe);
     const plan = planFor(recipe, this.values.steps, this.values.seed);
     this.#resetView(plan.steps);
-    this.#run = { plan, facts: this.#facts.get(recipe.id), step: 0, clock: new Stopwatch() };
+    this.#run = { plan, facts: this.#facts.get(recipe.id), step: 0 };
   }
 
   protected onRunMessage(message: WorkerResponse): void {
@@ -152,13 +132,13 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
     run.step = step;
     for (const p of points) if (p.series === 'dev') [run.dev, run.devStep] = [p.loss, p.step];
     this.#showProgress(run, false);
+    this.showProgress(step, run.plan.steps);
   }
 
-  /** The status line and the `data-*` mirror of a run: step, dev loss, throughput, time. */
+  /** The progress line and the `data-*` mirror of a run: step, dev loss, throughput, time. */
   #showProgress(run: RecipeRun, ended: boolean): void {
-    const seconds = run.clock.seconds;
+    const seconds = this.runMs / 1000;
     const rate = run.step > 0 && seconds > 0 && run.facts ? (run.step * run.facts.tokensPerStep) / seconds : NaN;
-    const left = run.step > 0 ? ((run.plan.steps - run.step) * seconds) / run.step : NaN;
     Object.assign(this.dataset, { step: String(run.step), seconds: seconds.toFixed(1) });
     if (run.dev !== undefined) this.dataset.dev = String(run.dev);
     if (Number.isFinite(rate)) this.dataset.tokensPerSec = String(Math.round(rate));
@@ -167,8 +147,7 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
       step: count(run.step),
       steps: count(run.plan.steps),
       rate: count(rate),
-      elapsed: this.#duration(seconds),
-      left: this.#duration(left),
+      elapsed: this.duration(seconds),
     });
   }
 
@@ -196,18 +175,8 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA> {
     this.ref('final').textContent = this.t('race.outcome', { final, target });
   }
 
-  #duration(seconds: number): string {
-    if (!Number.isFinite(seconds)) return '–';
-    const s = Math.round(seconds);
-    if (s < 60) return this.t('time.s', { s });
-    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
-    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-  }
-
   protected onPhase(phase: RunPhase, state: RunState): void {
     const run = this.#run;
-    if (phase === 'running') run?.clock.start();
-    else run?.clock.stop();
     const status: Partial<Record<RunPhase, string>> = {
       idle: this.t('race.idle'),
       loading: this.t('status.loading', { dataset: this.t(`data.${recipeOf(this.values.recipe).dataset}`) }),

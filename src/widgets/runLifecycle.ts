@@ -15,7 +15,10 @@ import type { FailureCode, JobState } from '../../lab/worker/protocol';
  * - a backend switch stops the run and restarts the worker on the new backend; another change
  *   of what is trained stops the run and starts over, idle;
  * - a crashed or silent worker ends the run with a message; the next start gets a new worker;
- * - a lost GPU ends the run with a message and the step it can continue from on another backend.
+ * - a lost GPU ends the run with a message and the step it can continue from on another backend;
+ * - a widget far out of view pauses its running run (a run that starts running out of view
+ *   pauses at once), and resumes it when it comes back, unless the reader paused it: the
+ *   reader's own pause stays until the reader resumes.
  */
 
 /** Where a run is. `stopping`: stop was asked and the worker has not confirmed yet. */
@@ -39,6 +42,10 @@ export interface RunState {
   failure?: RunFailure;
   /** A stop cut the last evaluation short. */
   evalAbandoned?: boolean;
+  /** Who paused a `paused` run: the reader, or the page because the widget went far out of view. */
+  pausedBy?: 'reader' | 'view';
+  /** The widget is far out of view (it is told by `hidden` and `shown`, whatever the phase). */
+  outOfView?: boolean;
 }
 
 /** What can happen to a run: the reader's clicks, the worker's messages, faults, timers. */
@@ -54,7 +61,11 @@ export type RunEvent =
   | { type: 'backend-changed'; backend: BackendName | 'auto' }
   | { type: 'continue'; job: number; backend: BackendName }
   /** The reader changed what a run trains: any run stops, and the widget starts over, idle. */
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** The widget went far out of view. */
+  | { type: 'hidden' }
+  /** The widget came back near the view. */
+  | { type: 'shown' };
 
 /** What the widget must do after a transition, in order. */
 export type RunEffect =
@@ -77,8 +88,19 @@ export function isActive(phase: RunPhase): boolean {
   return phase === 'loading' || phase === 'running' || phase === 'paused' || phase === 'stopping';
 }
 
-/** The next state of a run and the effects to carry out. Pure: the same input gives the same output. */
+/**
+ * The next state of a run and the effects to carry out. Pure: the same input gives the same output.
+ * Whether the widget is out of view carries over every transition; who paused, only while paused.
+ */
 export function transition(state: RunState, event: RunEvent): { state: RunState; effects: RunEffect[] } {
+  const next = phaseTransition(state, event);
+  const outOfView = event.type === 'hidden' ? true : event.type === 'shown' ? false : state.outOfView;
+  const { pausedBy, outOfView: _before, ...rest } = next.state;
+  return { state: { ...rest, ...(next.state.phase === 'paused' && pausedBy ? { pausedBy } : {}), ...(outOfView ? { outOfView } : {}) }, effects: next.effects };
+}
+
+/** Where an event takes the run's phase, before {@link transition} carries over the view. */
+function phaseTransition(state: RunState, event: RunEvent): { state: RunState; effects: RunEffect[] } {
   const same = { state, effects: [] };
   switch (event.type) {
     case 'start': {
@@ -98,11 +120,19 @@ export function transition(state: RunState, event: RunEvent): { state: RunState;
       if (event.job !== state.job || state.phase !== 'stopping') return same;
       return { state: { ...state, phase: 'stopped' }, effects: [] };
     case 'pause':
-      return state.phase === 'running' ? { state: { ...state, phase: 'paused' }, effects: [{ type: 'send-pause' }] } : same;
+      return state.phase === 'running' ? { state: { ...state, phase: 'paused', pausedBy: 'reader' }, effects: [{ type: 'send-pause' }] } : same;
     case 'resume':
       return state.phase === 'paused' ? { state: { ...state, phase: 'running' }, effects: [{ type: 'send-resume' }] } : same;
-    case 'worker-state':
-      return { state: afterWorkerState(state, event), effects: [] };
+    case 'hidden':
+      return state.phase === 'running' ? { state: { ...state, phase: 'paused', pausedBy: 'view' }, effects: [{ type: 'send-pause' }] } : same;
+    case 'shown':
+      return state.phase === 'paused' && state.pausedBy === 'view' ? { state: { ...state, phase: 'running' }, effects: [{ type: 'send-resume' }] } : same;
+    case 'worker-state': {
+      const after = afterWorkerState(state, event);
+      // A run that begins while its widget is out of view pauses at once.
+      if (after.phase === 'running' && state.phase === 'loading' && state.outOfView) return { state: { ...after, phase: 'paused', pausedBy: 'view' }, effects: [{ type: 'send-pause' }] };
+      return { state: after, effects: [] };
+    }
     case 'job-failed': {
       if ((event.job !== undefined && event.job !== state.job) || !isActive(state.phase)) return same;
       const failure: RunFailure = { message: event.message, code: event.code, resumeStep: event.resumeStep };

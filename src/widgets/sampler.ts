@@ -2,10 +2,12 @@ import type { DatasetId } from '../../lab/data/datasets';
 import type { WorkerResponse } from '../../lab/worker/protocol';
 import { define, LabWidget } from './labWidget';
 import { SAMPLER_SCHEMA, sampleRequest, samplerJob } from './samplerSchema';
+import { SAMPLER_TEXT } from './text/sampler';
 
 /** Draws names or text from an n-gram with a seed and a temperature. */
-class SamplerElement extends LabWidget<typeof SAMPLER_SCHEMA> {
+class SamplerElement extends LabWidget<typeof SAMPLER_SCHEMA, typeof SAMPLER_TEXT> {
   protected readonly urlPrefix = 'sample';
+  protected readonly text = SAMPLER_TEXT;
   protected readonly schema = SAMPLER_SCHEMA;
   protected readonly backend = 'cpu';
   protected override readonly workerKind = 'count';

@@ -1,13 +1,13 @@
 import { HTML_LANG, type Locale } from '../i18n/locales';
 import { LossChartView } from '../views/lossChart';
-import { stringsFor } from './strings';
+import { COMMON_TEXT } from './text/common';
 
 /**
  * The loss chart of a training widget, labelled in `lang`: the faint batch loss, the train
  * estimate and the dev loss of each evaluation, with a table alternative. `aria` names the chart.
  */
 export function trainingChart(container: HTMLElement, lang: Locale, aria: string, totalSteps: number): LossChartView {
-  const s = stringsFor(lang);
+  const s = COMMON_TEXT[lang];
   return new LossChartView(container, {
     locale: HTML_LANG[lang],
     totalSteps,

@@ -3,6 +3,8 @@ import type { Job, WorkerResponse } from '../../lab/worker/protocol';
 import type { CrashKind } from './labClient';
 import { type ErrorAction, LabWidget } from './labWidget';
 import { INITIAL_RUN_STATE, isActive, type RunEffect, type RunEvent, type RunPhase, type RunState, STOP_GRACE_MS, transition } from './runLifecycle';
+import type { WidgetText } from './text/define';
+import { roundSeconds, Stopwatch, TimeLeftEstimate } from './timeLeft';
 import type { Field, Schema, Values } from './urlState';
 
 /** A trainer's settings: whatever it trains, plus the backend it trains on. */
@@ -12,16 +14,32 @@ export type TrainerSettings = Schema & { backend: Extract<Field, { kind: 'enum' 
 const FALLBACK_BACKEND: BackendName = 'wasm';
 
 /**
+ * How far out of view a running widget pauses: more than a viewport above or below it. A reader
+ * glancing back at the text keeps it running; one who has moved on stops paying for it (the
+ * distill template's offscreen idea).
+ */
+const OUT_OF_VIEW_MARGIN = '100% 0px';
+
+/**
  * What every trainer of the course shares: Train, Pause/Resume and Stop buttons driven by the
  * one run lifecycle ({@link transition}), the backend readout, and what a failed run offers
  * (try again; after a lost GPU, continue on wasm from the last good step). Subclasses say what
- * a run is ({@link makeJob}), clear their view when one begins, show its progress, and put
- * words to its phases. The phase is mirrored in `data-state`; the backend in `data-backend`
- * and `data-threads`.
+ * a run is ({@link makeJob}), clear their view when one begins, show its progress (and call
+ * {@link showProgress}, which keeps the time left), and put words to its phases.
+ *
+ * A running run pauses while the widget is far out of view ({@link OUT_OF_VIEW_MARGIN}) and
+ * resumes when it comes back; a reader's own pause stays. The phase is mirrored in
+ * `data-state`, who paused in `data-paused-by` (`reader` or `view`), the backend in
+ * `data-backend` and `data-threads`, the time left in `data-seconds-left`. The markup has
+ * RunButtons.astro's parts (`start`, `pause`, `stop`, `time-left`) and a `backend` readout.
  */
-export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidget<S> {
+export abstract class TrainingWidget<S extends TrainerSettings, T extends WidgetText> extends LabWidget<S, T> {
   #run: RunState = INITIAL_RUN_STATE;
   #stopTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The run's running time, pauses excluded. */
+  #clock = new Stopwatch();
+  #timeLeft = new TimeLeftEstimate();
+  #visibility: IntersectionObserver | undefined;
 
   /** The job a run trains, from the current settings. */
   protected abstract makeJob(): Job;
@@ -47,6 +65,8 @@ export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidge
     this.listen(this.ref('pause'), 'click', () => this.dispatch({ type: this.#run.phase === 'paused' ? 'resume' : 'pause' }));
     this.listen(this.ref('stop'), 'click', () => this.dispatch({ type: 'stop' }));
     this.#render();
+    this.#visibility = new IntersectionObserver((entries) => this.dispatch({ type: entries.at(-1)!.isIntersecting ? 'shown' : 'hidden' }), { rootMargin: OUT_OF_VIEW_MARGIN });
+    this.#visibility.observe(this);
     // The widget's code loads as it nears the viewport: a reader who got this far is likely to
     // train, so the worker starts up now and the first click finds it ready.
     this.client?.warm();
@@ -55,14 +75,49 @@ export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidge
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#stopTimer);
+    this.#visibility?.disconnect();
     this.#run = INITIAL_RUN_STATE;
     this.forgetBackend();
   }
 
   /** Starts a new run from the current settings, stopping one under way. */
   protected startRun(): void {
+    this.#clock.reset();
+    this.#timeLeft.reset();
+    this.#showTimeLeft(undefined);
     this.beginRun();
     this.dispatch({ type: 'start', job: this.nextJob() });
+  }
+
+  /** Milliseconds the current run has been running, pauses excluded. */
+  protected get runMs(): number {
+    return this.#clock.ms;
+  }
+
+  /**
+   * The run reached `step` of `totalSteps`: updates the time left, shown once a few progress
+   * reports have given a steady rate. Call it with every progress message.
+   */
+  protected showProgress(step: number, totalSteps: number): void {
+    const left = this.#timeLeft.update(step, totalSteps, this.#clock.ms);
+    // A last report may land while the run stops: a run that is ending has no time left to show.
+    if (this.#run.phase === 'running' || this.#run.phase === 'paused') this.#showTimeLeft(left);
+  }
+
+  /** A duration in the page's language: `40 s`, `3 min 20 s`, `1 h 5 min`; `–` when unknown. */
+  protected duration(seconds: number): string {
+    if (!Number.isFinite(seconds)) return '–';
+    const s = Math.round(seconds);
+    if (s < 60) return this.t('time.s', { s });
+    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
+    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+  }
+
+  #showTimeLeft(seconds: number | undefined): void {
+    const shown = seconds === undefined ? undefined : roundSeconds(seconds);
+    this.ref('time-left').textContent = shown === undefined ? '' : this.t('train.timeLeft', { left: this.duration(shown) });
+    if (shown === undefined) delete this.dataset.secondsLeft;
+    else this.dataset.secondsLeft = String(shown);
   }
 
   /** The backend setting changed: the run stops and the worker restarts on it. */
@@ -141,9 +196,14 @@ export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidge
 
   /** Buttons, `data-state`, the error and its actions, then the subclass's words for the phase. */
   #render(): void {
-    const { phase, failure } = this.#run;
+    const { phase, failure, pausedBy } = this.#run;
     this.dataset.state = phase;
+    if (pausedBy) this.dataset.pausedBy = pausedBy;
+    else delete this.dataset.pausedBy;
+    if (phase === 'running') this.#clock.start();
+    else this.#clock.stop();
     const live = phase === 'running' || phase === 'paused';
+    if (!live) this.#showTimeLeft(undefined);
     (this.ref('pause') as HTMLButtonElement).disabled = !live;
     (this.ref('stop') as HTMLButtonElement).disabled = !(live || phase === 'loading');
     this.ref('pause').textContent = this.t(phase === 'paused' ? 'train.resume' : 'train.pause');
@@ -152,6 +212,7 @@ export abstract class TrainingWidget<S extends TrainerSettings> extends LabWidge
     else this.clearError();
     if (phase === 'stopping') this.setStatus(this.t('train.stopping'));
     this.onPhase(phase, this.#run);
+    if (pausedBy === 'view') this.setStatus(this.t('train.pausedOutOfView'));
   }
 
   #failureText(): string {

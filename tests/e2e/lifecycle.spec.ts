@@ -1,6 +1,9 @@
 import type { Page, Worker } from '@playwright/test';
 import type { SimulatedFault, WorkerRequest } from '../../lab/worker/protocol';
-import { stringsFor } from '../../src/widgets/strings';
+import { BIGRAM_TRAINER_TEXT } from '../../src/widgets/text/bigramTrainer';
+import { COMMON_TEXT } from '../../src/widgets/text/common';
+import { wordsOf } from '../../src/widgets/text/define';
+import { RECIPE_TRAINER_TEXT } from '../../src/widgets/text/recipeTrainer';
 import { expect, test, widget } from './fixtures';
 
 /** The lab worker of the page (not the counting workers, nor wasm's thread workers), once it runs. */
@@ -42,7 +45,7 @@ async function clickToState(page: Page, tag: string, button: string, state: stri
 }
 
 for (const lang of ['en', 'zh-cn'] as const) {
-  const t = stringsFor(lang);
+  const t = wordsOf(lang, COMMON_TEXT, BIGRAM_TRAINER_TEXT, RECIPE_TRAINER_TEXT);
 
   test.describe(`${lang}: a trainer survives impatient clicks and faults`, () => {
     test('Train clicked twice while loading starts the second run within 2 s', async ({ page, problems }) => {

@@ -1,5 +1,14 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { LOCALES } from '../../../src/i18n/locales';
+import { BIGRAM_HEATMAP_TEXT } from '../../../src/widgets/text/bigramHeatmap';
+import { BIGRAM_TRAINER_TEXT } from '../../../src/widgets/text/bigramTrainer';
+import { COMMON_TEXT } from '../../../src/widgets/text/common';
+import type { WidgetText } from '../../../src/widgets/text/define';
+import { NGRAM_EXPLORER_TEXT } from '../../../src/widgets/text/ngramExplorer';
+import { RECIPE_TRAINER_TEXT } from '../../../src/widgets/text/recipeTrainer';
+import { REFERENCE_TABLE_TEXT } from '../../../src/widgets/text/referenceTable';
+import { SAMPLER_TEXT } from '../../../src/widgets/text/sampler';
 
 /**
  * What a page's own code and the counting worker pull in, found by bundling them as the site's
@@ -36,3 +45,35 @@ describe('what pages and the counting worker load', () => {
     expect(inputs.some((i) => i.includes('@tensorflow/tfjs-core'))).toBe(true);
   });
 });
+
+/** A page module's bundle as text, non-ASCII kept as it is (esbuild escapes it by default). */
+async function bundleText(entry: string): Promise<string> {
+  const result = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', minify: true, charset: 'utf8', logLevel: 'silent' });
+  return result.outputFiles.map((f) => f.text).join('\n');
+}
+
+/** Each page module's own text table; the reference table's words are the build's only. */
+const OWN_TEXT: Record<string, WidgetText> = {
+  bigramHeatmap: BIGRAM_HEATMAP_TEXT,
+  ngramExplorer: NGRAM_EXPLORER_TEXT,
+  bigramTrainer: BIGRAM_TRAINER_TEXT,
+  sampler: SAMPLER_TEXT,
+  recipeTrainer: RECIPE_TRAINER_TEXT,
+};
+const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
+
+/** Every string of `texts` in every language long enough to tell one widget's words from another's. */
+const distinctive = (texts: WidgetText[]) => texts.flatMap((text) => LOCALES.flatMap((lang) => Object.values(text[lang]))).filter((s) => s.length >= 12);
+
+describe('each page ships only its own widgets\' words', () => {
+  it.each(Object.keys(OWN_TEXT))('%s carries its own and the common words, and no other widget\'s', async (name) => {
+    const bundle = await bundleText(`src/widgets/${name}.ts`);
+    const own: WidgetText[] = [OWN_TEXT[name]!, COMMON_TEXT];
+    for (const s of distinctive(own)) expect(bundle, s).toContain(s);
+    const mine = distinctive(own).join('\n');
+    const others = distinctive(ALL_TEXT.filter((t) => !own.includes(t))).filter((s) => !mine.includes(s));
+    expect(others.length).toBeGreaterThan(20);
+    expect(others.filter((s) => bundle.includes(s))).toEqual([]);
+  });
+});
+

@@ -75,7 +75,8 @@ describe('the run lifecycle', () => {
     expect(paused.state.phase).toBe('paused');
     expect(paused.effects.at(-1)).toEqual({ type: 'send-pause' });
     expect(transition(paused.state, { type: 'worker-state', job: 1, state: 'running' }).state.phase).toBe('paused');
-    expect(transition(paused.state, { type: 'resume' })).toEqual({ state: { ...paused.state, phase: 'running' }, effects: [{ type: 'send-resume' }] });
+    expect(paused.state.pausedBy).toBe('reader');
+    expect(transition(paused.state, { type: 'resume' })).toEqual({ state: { phase: 'running', job: 1 }, effects: [{ type: 'send-resume' }] });
     expect(play({ type: 'start', job: 1 }, { type: 'pause' }).state.phase).toBe('loading');
   });
 
@@ -126,5 +127,43 @@ describe('the run lifecycle', () => {
     expect(transition(crashed.state, { type: 'continue', job: 2, backend: 'wasm' }).effects).toEqual([]);
     // Switching backend by hand drops the chance to continue (its worker is gone).
     expect(transition(lost.state, { type: 'backend-changed', backend: 'cpu' }).state.phase).toBe('stopped');
+  });
+
+  it('a running run pauses when its widget goes far out of view, and resumes when it comes back', () => {
+    const away = play(...running(1), { type: 'hidden' });
+    expect(away.state).toEqual({ phase: 'paused', job: 1, pausedBy: 'view', outOfView: true });
+    expect(away.effects.at(-1)).toEqual({ type: 'send-pause' });
+    // The worker's echo of running does not undo the pause.
+    expect(transition(away.state, { type: 'worker-state', job: 1, state: 'running' }).state.phase).toBe('paused');
+    expect(transition(away.state, { type: 'shown' })).toEqual({ state: { phase: 'running', job: 1 }, effects: [{ type: 'send-resume' }] });
+  });
+
+  it("the reader's own pause stays when the widget leaves and comes back", () => {
+    const { state, effects } = play(...running(1), { type: 'pause' }, { type: 'hidden' }, { type: 'shown' });
+    expect(state).toEqual({ phase: 'paused', job: 1, pausedBy: 'reader' });
+    expect(effects.filter((e) => e.type === 'send-resume')).toEqual([]);
+  });
+
+  it('the reader may resume a run paused by the view, and it is then theirs', () => {
+    const { state, effects } = play(...running(1), { type: 'hidden' }, { type: 'resume' }, { type: 'shown' });
+    expect(state).toEqual({ phase: 'running', job: 1 });
+    expect(effects.filter((e) => e.type === 'send-resume')).toHaveLength(1);
+  });
+
+  it('a run that begins out of view pauses at once; one stopped out of view stays stopped', () => {
+    const { state, effects } = play({ type: 'hidden' }, ...running(1));
+    expect(state).toEqual({ phase: 'paused', job: 1, pausedBy: 'view', outOfView: true });
+    expect(effects).toEqual([{ type: 'send-start', job: 1 }, { type: 'send-pause' }]);
+    const stopped = play(...running(2), { type: 'hidden' }, { type: 'stop' }, { type: 'worker-state', job: 2, state: 'stopped' }, { type: 'shown' });
+    expect(stopped.state).toEqual({ phase: 'stopped', job: 2 });
+    expect(stopped.effects.filter((e) => e.type === 'send-resume')).toEqual([]);
+  });
+
+  it('going out of view does nothing to a run that is not running', () => {
+    for (const events of [[], [{ type: 'start', job: 1 }], [...running(1), { type: 'stop' }]] as RunEvent[][]) {
+      const before = play(...events);
+      const after = transition(before.state, { type: 'hidden' });
+      expect(after).toEqual({ state: { ...before.state, outOfView: true }, effects: [] });
+    }
   });
 });
