@@ -5,6 +5,11 @@ import { ScatterView } from '../views/scatterView';
 import { allTokens, embeddingProbes } from './embeddingProbes';
 import { InsideView, type ViewFrame } from './insideView';
 import { define } from './labWidget';
+import { mergeText } from './text/define';
+import { EMBEDDING_PROJECTION_TEXT } from './text/embeddingProjection';
+import { INSIDE_VIEW_TEXT } from './text/insideView';
+
+const TEXT = mergeText(INSIDE_VIEW_TEXT, EMBEDDING_PROJECTION_TEXT);
 
 /** Most points drawn for a large vocabulary (the Tang poems' 3,622 characters): the most frequent ones. */
 const MOST_POINTS = 300;
@@ -25,9 +30,10 @@ interface Neighbours {
  * Hovering, tapping or focusing a character lists its nearest neighbours in the full space;
  * `data-neighbours` names characters whose neighbours are listed under the chart at once.
  */
-class EmbeddingProjectionElement extends InsideView<typeof SCHEMA> {
+class EmbeddingProjectionElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected readonly urlPrefix = 'embed';
   protected readonly schema = SCHEMA;
+  protected readonly text = TEXT;
   protected readonly inspectInput: InspectInput = { split: 'dev', count: 1 };
   #view: ScatterView | undefined;
   #frame: ViewFrame | undefined;

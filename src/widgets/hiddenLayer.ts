@@ -5,6 +5,11 @@ import { MatrixView } from '../views/matrixView';
 import { HIDDEN_INPUT, HIDDEN_PROBES, SATURATION_THRESHOLD } from './hiddenProbes';
 import { InsideView, type ViewFrame } from './insideView';
 import { define } from './labWidget';
+import { mergeText } from './text/define';
+import { HIDDEN_LAYER_TEXT } from './text/hiddenLayer';
+import { INSIDE_VIEW_TEXT } from './text/insideView';
+
+const TEXT = mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT);
 
 /** The hidden-layer view has no settings of its own. */
 const SCHEMA = {} as const;
@@ -15,9 +20,10 @@ const SCHEMA = {} as const;
  * down and units across, white where |tanh| ≥ 0.97 — where the gradient barely flows. A column
  * white all the way down is a dead unit: it learns from no example.
  */
-class HiddenLayerElement extends InsideView<typeof SCHEMA> {
+class HiddenLayerElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected readonly urlPrefix = 'hidden';
   protected readonly schema = SCHEMA;
+  protected readonly text = TEXT;
   protected readonly inspectInput: InspectInput = HIDDEN_INPUT;
   #histogram: HistogramView | undefined;
   #map: MatrixView | undefined;

@@ -1,6 +1,8 @@
 import type { InspectInput, ModelInfo, Probe, ShapedArray, WorkerResponse } from '../../lab/worker/protocol';
 import { LabWidget } from './labWidget';
 import { type FollowedSnapshot, FOLLOWS_ATTRIBUTE, modelBus } from './modelBus';
+import type { INSIDE_VIEW_TEXT } from './text/insideView';
+import type { TextKey, WidgetText } from './text/define';
 import type { Schema } from './urlState';
 
 /** Whose model a view shows: the checkpoint the page ships, or the one the reader trains. */
@@ -25,7 +27,7 @@ export interface ViewFrame {
  * State for tests and scripts: `data-source` (checkpoint or reader), `data-step`, and
  * `data-snapshots` (how many snapshots were drawn).
  */
-export abstract class InsideView<S extends Schema> extends LabWidget<S> {
+export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<typeof INSIDE_VIEW_TEXT>>> extends LabWidget<S, T> {
   protected readonly backend = 'cpu';
   /** The shipped model's description, kept to go back to it. */
   #checkpoint: ModelInfo | undefined;

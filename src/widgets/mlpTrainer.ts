@@ -6,6 +6,7 @@ import { MEMORY_LIMIT_BYTES, type MlpCost, mlpCost, mlpPlan, MLP_SCHEMA, type Ml
 import { modelBus, WATCH_INPUT } from './modelBus';
 import type { RunPhase, RunState } from './runLifecycle';
 import { trainingChart } from './trainingChart';
+import { MLP_TRAINER_TEXT } from './text/mlpTrainer';
 import { TrainingWidget } from './trainingWidget';
 
 /** What the page knows at build time: the data set's shape, the floor and the reference curve. */
@@ -35,9 +36,10 @@ const MIN_WATCH_EVERY = 10;
  * snapshots its worker takes between steps. After a run: samples, and Save / Load of the model.
  * Mirrored in `data-*`: state, step, dev, params, refused.
  */
-class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
+class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA, typeof MLP_TRAINER_TEXT> {
   protected readonly urlPrefix = 'mlp';
   protected readonly schema = MLP_SCHEMA;
+  protected readonly text = MLP_TRAINER_TEXT;
   protected get backend(): BackendName | 'auto' {
     return this.values.backend as BackendName | 'auto';
   }
@@ -55,7 +57,9 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
 
   protected override setup(): void {
     this.#facts = JSON.parse(this.ref('facts').textContent || '{}') as MlpFacts;
-    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('mlp.aria'), Number(this.values.steps));
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('mlp.aria'), Number(this.values.steps), [
+      { key: REFERENCE_SERIES, label: this.t('mlp.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 },
+    ]);
     this.#showReferences();
     super.setup();
     this.listen(this.ref('generate'), 'click', () => this.#sample());
@@ -88,7 +92,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
     }
     delete this.dataset.refused;
     super.startRun();
-    const probes = modelBus.probesOf(this.urlPrefix);
+    const probes = modelBus.probesOf(this.instancePrefix);
     if (Object.keys(probes).length === 0) return;
     this.#watchRequest += 1;
     const every = Math.max(MIN_WATCH_EVERY, Math.round(Number(this.values.steps) / SNAPSHOTS_PER_RUN));
@@ -117,7 +121,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
         this.#chosen = message.backend;
         return this.#showCost();
       case 'progress':
-        return this.#progress(message.step, message.points, message.elapsedMs);
+        return this.#progress(message.step, message.points);
     }
   }
 
@@ -126,7 +130,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
       case 'model':
         return this.#heldModel(message.jobId, message.info);
       case 'snapshot':
-        if (message.requestId === this.#watchRequest || message.requestId < 0) modelBus.publishSnapshot(this.urlPrefix, { step: message.step, arrays: message.arrays });
+        if (message.requestId === this.#watchRequest || message.requestId < 0) modelBus.publishSnapshot(this.instancePrefix, { step: message.step, arrays: message.arrays });
         return;
       case 'sample':
         this.ref('samples').textContent = message.texts.join('  ·  ');
@@ -150,7 +154,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
     }
     this.#modelJob = jobId;
     this.dataset.params = String(info.params);
-    modelBus.publishModel(this.urlPrefix, info);
+    modelBus.publishModel(this.instancePrefix, info);
     this.#enableModelButtons();
     if (info.origin !== 'training') {
       this.setStatus(this.t('mlp.loaded', { step: this.number(info.step, 0), params: this.number(info.params, 0) }));
@@ -160,18 +164,18 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
 
   /** Snapshots the held model once for the followers (a loaded file has no run to watch). */
   #inspectForFollowers(): void {
-    const probes = modelBus.probesOf(this.urlPrefix);
+    const probes = modelBus.probesOf(this.instancePrefix);
     if (Object.keys(probes).length === 0) return;
     this.#watchRequest += 1;
     this.client?.send({ type: 'inspect', jobId: this.#modelJob, requestId: this.#watchRequest, input: WATCH_INPUT, probes });
   }
 
-  #progress(step: number, points: LossPoint[], elapsedMs: number): void {
+  #progress(step: number, points: LossPoint[]): void {
     this.#chart?.append(points);
     for (const p of points) this.#last[p.series] = p.loss;
     this.dataset.step = String(step);
     if (this.#last.dev !== undefined) this.dataset.dev = String(this.#last.dev);
-    this.reportProgress(step, Number(this.values.steps), elapsedMs);
+    this.showProgress(step, Number(this.values.steps));
     const fmt = (x: number | undefined) => (x === undefined ? '–' : this.number(x, 3));
     this.ref('losses').textContent = this.t('mlp.losses', { step: this.number(step, 0), batch: fmt(this.#last.batch), train: fmt(this.#last.train), dev: fmt(this.#last.dev) });
   }
@@ -212,7 +216,7 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
     const cost = this.#cost();
     const line = this.ref('cost');
     line.classList.toggle('widget-readout--warning', !cost.fits);
-    const vars = { params: this.number(cost.params, 0), memory: this.#megabytes(cost.trainingBytes), time: this.#duration(cost.seconds), backend: this.#chosen ?? this.backend };
+    const vars = { params: this.number(cost.params, 0), memory: this.#megabytes(cost.trainingBytes), time: this.duration(Math.max(1, cost.seconds)), backend: this.#chosen ?? this.backend };
     line.textContent = this.t(cost.fits ? (cost.measured ? 'mlp.cost' : 'mlp.costAssumed') : 'mlp.tooBig', vars);
     this.dataset.params = String(cost.params);
   }
@@ -221,12 +225,6 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA> {
     return this.t('mlp.megabytes', { mb: this.number(bytes / 1024 ** 2, bytes < 10 * 1024 ** 2 ? 1 : 0) });
   }
 
-  #duration(seconds: number): string {
-    const s = Math.max(1, Math.round(seconds));
-    if (s < 60) return this.t('time.s', { s });
-    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
-    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
-  }
 
   #enableModelButtons(): void {
     const ready = this.#modelJob > 0 && !(this.run.phase === 'running' || this.run.phase === 'loading');

@@ -1,12 +1,13 @@
 import { HTML_LANG, type Locale } from '../i18n/locales';
-import { LossChartView } from '../views/lossChart';
+import { type LossSeriesConfig, LossChartView } from '../views/lossChart';
 import { COMMON_TEXT } from './text/common';
 
 /**
  * The loss chart of a training widget, labelled in `lang`: the faint batch loss, the train
- * estimate and the dev loss of each evaluation, with a table alternative. `aria` names the chart.
+ * estimate and the dev loss of each evaluation, with a table alternative. `aria` names the chart;
+ * `extra` adds curves of the widget's own, e.g. a reference run's.
  */
-export function trainingChart(container: HTMLElement, lang: Locale, aria: string, totalSteps: number): LossChartView {
+export function trainingChart(container: HTMLElement, lang: Locale, aria: string, totalSteps: number, extra: LossSeriesConfig[] = []): LossChartView {
   const s = COMMON_TEXT[lang];
   return new LossChartView(container, {
     locale: HTML_LANG[lang],
@@ -15,6 +16,7 @@ export function trainingChart(container: HTMLElement, lang: Locale, aria: string
       { key: 'batch', label: s['chart.batch'], color: 'var(--chart-3)', opacity: 0.45 },
       { key: 'train', label: s['chart.trainNll'], color: 'var(--chart-1)' },
       { key: 'dev', label: s['chart.devNll'], color: 'var(--chart-2)' },
+      ...extra,
     ],
     labels: {
       x: s['chart.step'],
