@@ -36,6 +36,26 @@ const NAMES_RECIPES: Recipe[] = [
     source: "makemore's MLP lecture: dev 2.17 (block 3, 200 hidden units)",
   },
   {
+    // Chapter 2's trainer takes its defaults from this plan, and its reference curve
+    // (public/checkpoints/names-mlp-lecture.curve.json) is this run's evaluations.
+    id: 'names-mlp-lecture',
+    dataset: 'names',
+    plan: {
+      batchSize: 32, // names per step; every position of each name is a target
+      steps: 6000, // dev 2.157, past the lecture's 2.17, in about 1.5 minutes of Node wasm (3,000 steps: 2.187)
+      learningRate: 1e-2, // the lecture's 0.1 is for plain SGD; AdamW's step is about lr per weight
+      minLearningRate: 1e-3, // cosine decay, as the lecture's drop from 0.1 to 0.01
+      warmupSteps: 0,
+      weightDecay: 0,
+      beta2: 0.99,
+      evalEvery: 150, // 41 points on the page's curve, step 0 included
+      seed: 2147483647,
+      model: { kind: 'mlp', config: { blockSize: 3, embedDim: 10, hiddenDim: 200, norm: 'none', seed: 2147483647 } },
+    },
+    target: 2.17,
+    source: "makemore's MLP lecture (block 3, 10-dim embeddings, 200 hidden units): dev 2.17",
+  },
+  {
     id: 'names-rnn',
     dataset: 'names',
     plan: { ...NAMES_TRAINING, model: { kind: 'rnn', config: { blockSize: 16, embedDim: 64, hiddenDim: 400, seed: 3407 } } },
@@ -90,8 +110,32 @@ const SHAKESPEARE_RECIPES: Recipe[] = [
   },
 ];
 
+/**
+ * Chapter 2's Tang model: an MLP on the five-character quatrains, small enough to ship, whose
+ * embedding table the page projects and searches for each character's nearest neighbours.
+ */
+const TANG_RECIPES: Recipe[] = [
+  {
+    id: 'tang-wujue-mlp',
+    dataset: 'tang-wujue',
+    plan: {
+      batchSize: 16, // poems per step, 25 targets each
+      steps: 1200,
+      learningRate: 1e-2,
+      minLearningRate: 1e-3,
+      warmupSteps: 0,
+      weightDecay: 0.1,
+      beta2: 0.99,
+      evalEvery: 100,
+      seed: 3407,
+      model: { kind: 'mlp', config: { blockSize: 5, embedDim: 32, hiddenDim: 128, norm: 'none', seed: 3407 } },
+    },
+    source: 'embeddings for the nearest-neighbour view of chapter 2',
+  },
+];
+
 /** The reference table, row by row. */
-export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...SHAKESPEARE_RECIPES];
+export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...SHAKESPEARE_RECIPES, ...TANG_RECIPES];
 
 /** The recipe called `id`. */
 export function recipe(id: string): Recipe {
