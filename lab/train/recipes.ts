@@ -111,26 +111,30 @@ const SHAKESPEARE_RECIPES: Recipe[] = [
 ];
 
 /**
- * Chapter 2's Tang model: an MLP on the five-character quatrains, small enough to ship, whose
- * embedding table the page projects and searches for each character's nearest neighbours.
+ * Chapter 2's Tang model: an MLP on the five-character quatrains, small enough to ship (2.4 MB),
+ * whose embedding table the page projects and searches for each character's nearest neighbours.
+ * Most of the 3,622 characters are rare, so their rows would keep their random N(0, 1) start and
+ * crowd every neighbour list by chance (32-dim random vectors reach cosine 0.6 among 3,622);
+ * strong weight decay wipes that start (to about 6% by the last step), and it also halves the
+ * gap between train and dev: weight decay 0.1 gave dev 5.59 in 1,200 steps, 0.5 gives 5.28.
  */
 const TANG_RECIPES: Recipe[] = [
   {
     id: 'tang-wujue-mlp',
     dataset: 'tang-wujue',
     plan: {
-      batchSize: 16, // poems per step, 25 targets each
-      steps: 1200,
+      batchSize: 16, // poems per step, 25 targets each (3,112 training poems: about 5 passes)
+      steps: 1000,
       learningRate: 1e-2,
       minLearningRate: 1e-3,
       warmupSteps: 0,
-      weightDecay: 0.1,
+      weightDecay: 0.5, // on the embeddings and matrices (AdamW's default), see above
       beta2: 0.99,
       evalEvery: 100,
       seed: 3407,
-      model: { kind: 'mlp', config: { blockSize: 5, embedDim: 32, hiddenDim: 128, norm: 'none', seed: 3407 } },
+      model: { kind: 'mlp', config: { blockSize: 5, embedDim: 32, hiddenDim: 128, norm: 'none', seed: 3407 } }, // a whole line of five characters
     },
-    source: 'embeddings for the nearest-neighbour view of chapter 2',
+    source: "chapter 2's embedding view; chapter 1's best Tang n-gram (Witten-Bell trigram) scores dev 5.48",
   },
 ];
 
