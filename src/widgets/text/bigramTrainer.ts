@@ -4,8 +4,6 @@ import { defineText } from './define';
 export const BIGRAM_TRAINER_TEXT = defineText(
   {
     'train.title': 'Neural bigram, trained in your browser',
-    'train.lr': 'Learning rate',
-    'train.batch': 'Batch size',
     'train.optimizer': 'Optimizer',
     'train.probe': 'Backend probe',
     'train.probeRow': '{name}: {result}',
@@ -22,8 +20,6 @@ export const BIGRAM_TRAINER_TEXT = defineText(
   },
   {
     'train.title': '在浏览器里训练神经网络二元模型',
-    'train.lr': '学习率',
-    'train.batch': '批大小',
     'train.optimizer': '优化器',
     'train.probe': '后端测速',
     'train.probeRow': '{name}：{result}',
