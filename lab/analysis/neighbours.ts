@@ -12,13 +12,17 @@ export interface Neighbours {
 
 /**
  * The `k` nearest rows of a matrix to each of the rows `of`, by cosine similarity, the row
- * itself excluded (e.g. which characters a model embeds like `a`). A zero row has similarity 0
- * to everything.
+ * itself excluded (e.g. which characters a model embeds like `a`), searched among the rows
+ * `among` (by default every row: a view that draws only some tokens passes those, so that rare
+ * tokens whose rows barely moved from their random start do not crowd the lists). A zero row
+ * has similarity 0 to everything.
  * @throws for a row index outside the matrix.
  */
-export function nearestRows(x: Matrix, of: readonly number[], k: number): Neighbours {
+export function nearestRows(x: Matrix, of: readonly number[], k: number, among?: readonly number[]): Neighbours {
   const { data, rows, cols } = x;
-  const count = Math.max(0, Math.min(Math.floor(k), rows - 1));
+  const candidates = among ?? Array.from({ length: rows }, (_, r) => r);
+  for (const r of candidates) if (!Number.isInteger(r) || r < 0 || r >= rows) throw new Error(`row ${r} is outside the matrix's ${rows} rows`);
+  const count = Math.max(0, Math.min(Math.floor(k), new Set(candidates).size - 1));
   const norms = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = 0;
@@ -30,7 +34,7 @@ export function nearestRows(x: Matrix, of: readonly number[], k: number): Neighb
   of.forEach((row, i) => {
     if (!Number.isInteger(row) || row < 0 || row >= rows) throw new Error(`row ${row} is outside the matrix's ${rows} rows`);
     const scored: [number, number][] = [];
-    for (let r = 0; r < rows; r++) {
+    for (const r of new Set(candidates)) {
       if (r === row) continue;
       let d = 0;
       for (let c = 0; c < cols; c++) d += data[row * cols + c]! * data[r * cols + c]!;

@@ -72,14 +72,15 @@ export type InspectInput = { text: string } | { split: SplitName; count: number 
  *   has two columns, else its first two principal components, oriented like the previous
  *   snapshot of the same probe so points do not flip from one snapshot to the next; `rows`
  *   limits it to those rows;
- * - `neighbours`: for each row in `of`, the `k` nearest other rows in the full space (cosine);
+ * - `neighbours`: for each row in `of`, the `k` nearest other rows in the full space (cosine),
+ *   searched among the rows `among` (by default those of `of`: the tokens a view draws);
  * - `histogram`: counts of the values in `bins` equal bins over `range` (values outside go to the end bins);
  * - `saturation`: 1 where |value| >= `threshold`, else 0, for the first `rows` rows of the last axis' matrix.
  */
 export type Probe =
   | { key: string; as: 'raw'; index?: number[] }
   | { key: string; as: 'projection'; rows?: number[] }
-  | { key: string; as: 'neighbours'; of: number[]; k: number }
+  | { key: string; as: 'neighbours'; of: number[]; k: number; among?: number[] }
   | { key: string; as: 'histogram'; bins: number; range: [number, number] }
   | { key: string; as: 'saturation'; threshold: number; rows?: number };
 

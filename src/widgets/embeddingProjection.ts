@@ -97,7 +97,7 @@ class EmbeddingProjectionElement extends InsideView<typeof SCHEMA, typeof TEXT> 
     const found = id === null ? undefined : this.#neighbours.get(id);
     this.#view?.highlight(found?.ids ?? []);
     if (id === null || !found || !this.#frame) {
-      readout.textContent = this.t('embed.readoutEmpty');
+      readout.textContent = ''; // the chart's own readout says what to do
       return;
     }
     readout.textContent = this.t('embed.readout', { token: this.#label(id), neighbours: this.#neighbourList(found) });

@@ -60,6 +60,9 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       },
       readout: (cell) => this.t(cell.value >= 1 ? 'hidden.mapSaturated' : 'hidden.mapFree', { unit: cell.col, position: cell.row }),
       format: () => '',
+      // 200 units across a column of text: small cells, so the whole map is seen at once.
+      minCell: 2,
+      maxCell: 14,
       table: {
         columns: [this.t('hidden.mapRows'), this.t('hidden.colSaturated')],
         rows: (data) => Array.from({ length: data.rows }, (_, r) => [String(r), String(saturatedIn(data.values as Float32Array, r, data.cols))]),

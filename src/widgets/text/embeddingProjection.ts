@@ -4,6 +4,7 @@ import { defineText } from './define';
 export const EMBEDDING_PROJECTION_TEXT = defineText(
   {
     'embed.title': 'Character embeddings in 2-D',
+    'embed.titleTang': 'Tang poems: the embeddings of 汉字 in 2-D',
     'embed.fallback': 'This view draws the model’s character embeddings; it needs JavaScript.',
     'embed.aria': 'Scatter plot of the character embeddings projected to two dimensions.',
     'embed.readoutEmpty': 'Point at a character, or focus the chart and use the arrow keys, to see its nearest neighbours.',
@@ -17,6 +18,7 @@ export const EMBEDDING_PROJECTION_TEXT = defineText(
   },
   {
     'embed.title': '二维的字符嵌入',
+    'embed.titleTang': '唐诗：汉字嵌入的二维投影',
     'embed.fallback': '此视图绘制模型的字符嵌入，需要启用 JavaScript。',
     'embed.aria': '字符嵌入投影到二维的散点图。',
     'embed.readoutEmpty': '指向一个字符，或聚焦图表后用方向键移动，即可看到它的最近邻。',

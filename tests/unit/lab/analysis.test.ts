@@ -87,6 +87,14 @@ describe('nearestRows', () => {
     expect(() => nearestRows({ data, rows: 5, cols: 2 }, [5], 1)).toThrow(/outside/);
     expect(nearestRows({ data, rows: 5, cols: 2 }, [0], 10).k).toBe(4);
   });
+
+  it('searches only the rows it is given, when given some', () => {
+    const data = Float32Array.from([1, 0, 0.9, 0.1, -1, 0, 0, 1, 2, 0.1]);
+    const { indices, k } = nearestRows({ data, rows: 5, cols: 2 }, [0, 3], 2, [0, 2, 3]);
+    expect(k).toBe(2);
+    expect(Array.from(indices)).toEqual([3, 2, 0, 2]);
+    expect(() => nearestRows({ data, rows: 5, cols: 2 }, [0], 1, [7])).toThrow(/outside/);
+  });
 });
 
 describe('histogram', () => {

@@ -4,7 +4,11 @@ import { LOCALES } from '../../../src/i18n/locales';
 import { BIGRAM_HEATMAP_TEXT } from '../../../src/widgets/text/bigramHeatmap';
 import { BIGRAM_TRAINER_TEXT } from '../../../src/widgets/text/bigramTrainer';
 import { COMMON_TEXT } from '../../../src/widgets/text/common';
-import type { WidgetText } from '../../../src/widgets/text/define';
+import { mergeText, type WidgetText } from '../../../src/widgets/text/define';
+import { EMBEDDING_PROJECTION_TEXT } from '../../../src/widgets/text/embeddingProjection';
+import { HIDDEN_LAYER_TEXT } from '../../../src/widgets/text/hiddenLayer';
+import { INSIDE_VIEW_TEXT } from '../../../src/widgets/text/insideView';
+import { MLP_TRAINER_TEXT } from '../../../src/widgets/text/mlpTrainer';
 import { NGRAM_EXPLORER_TEXT } from '../../../src/widgets/text/ngramExplorer';
 import { RECIPE_TRAINER_TEXT } from '../../../src/widgets/text/recipeTrainer';
 import { REFERENCE_TABLE_TEXT } from '../../../src/widgets/text/referenceTable';
@@ -16,11 +20,11 @@ import { SAMPLER_TEXT } from '../../../src/widgets/text/sampler';
  * not followed): only the lab worker may bring tfjs.
  */
 async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: number }> {
-  const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform: 'browser', minify: true, logLevel: 'silent' });
+  const result = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, format: 'esm', platform: 'browser', minify: true, loader: { '.css': 'empty' }, logLevel: 'silent' });
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -48,7 +52,7 @@ describe('what pages and the counting worker load', () => {
 
 /** A page module's bundle as text, non-ASCII kept as it is (esbuild escapes it by default). */
 async function bundleText(entry: string): Promise<string> {
-  const result = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', minify: true, charset: 'utf8', logLevel: 'silent' });
+  const result = await build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', minify: true, charset: 'utf8', loader: { '.css': 'empty' }, logLevel: 'silent' });
   return result.outputFiles.map((f) => f.text).join('\n');
 }
 
@@ -59,6 +63,9 @@ const OWN_TEXT: Record<string, WidgetText> = {
   bigramTrainer: BIGRAM_TRAINER_TEXT,
   sampler: SAMPLER_TEXT,
   recipeTrainer: RECIPE_TRAINER_TEXT,
+  mlpTrainer: MLP_TRAINER_TEXT,
+  embeddingProjection: mergeText(INSIDE_VIEW_TEXT, EMBEDDING_PROJECTION_TEXT),
+  hiddenLayer: mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT),
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 
