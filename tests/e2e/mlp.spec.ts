@@ -47,6 +47,13 @@ for (const lang of ['en', 'zh-cn'] as const) {
       await expect(hidden).toHaveAttribute('data-source', 'reader');
       await trainer.locator('[data-part="generate"]').click();
       await expect(trainer.locator('[data-part="samples"]')).not.toBeEmpty();
+      const saving = page.waitForEvent('download');
+      await trainer.locator('[data-part="save"]').click();
+      const saved = await saving;
+      expect(saved.suggestedFilename()).toMatch(/^names-mlp-step300\.ckpt$/);
+      await trainer.locator('[data-part="load"]').setInputFiles(await saved.path());
+      await expect(trainer.locator('[data-part="status"]')).toContainText('300');
+      await expect(trainer).toHaveAttribute('data-params', '11907');
       expect(problems.consoleErrors).toEqual([]);
     });
 
