@@ -167,6 +167,15 @@ export class ChartFrame {
     else if (x1 > scroll.scrollLeft + scroll.clientWidth) scroll.scrollLeft = x1 - scroll.clientWidth + 4;
   }
 
+  /** Handles the reader's events on the focusable plot (keys, focus, pointer) until the frame is destroyed. */
+  listen(handlers: { [K in 'keydown' | 'focus' | 'blur' | 'pointermove' | 'pointerover' | 'pointerleave' | 'click']?: (event: HTMLElementEventMap[K]) => void }): void {
+    const plot = this.plot;
+    for (const [type, handler] of Object.entries(handlers) as [string, EventListener][]) {
+      plot.addEventListener(type, handler);
+      this.#stops.push(() => plot.removeEventListener(type, handler));
+    }
+  }
+
   /** Whether the reader asked for less motion: views then jump instead of animating. */
   reducedMotion(): boolean {
     const view = this.root.ownerDocument.defaultView;

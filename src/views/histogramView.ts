@@ -104,13 +104,7 @@ export class HistogramView {
     for (const name of ['regions', 'grid', 'bars', 'x-axis', 'y-axis', 'titles', 'active']) svg.append('g').attr('class', `histogram-${name}`);
     svg.selectAll('.histogram-x-axis, .histogram-y-axis').style('color', 'var(--chart-axis)');
 
-    const plot = this.#frame.plot;
-    plot.addEventListener('keydown', this.#onKey);
-    plot.addEventListener('focus', this.#onFocus);
-    plot.addEventListener('blur', this.#onLeave);
-    plot.addEventListener('pointerover', this.#onPointer);
-    plot.addEventListener('pointerleave', this.#onLeave);
-    plot.addEventListener('click', this.#onPointer);
+    this.#frame.listen({ keydown: this.#onKey, focus: this.#onFocus, blur: this.#onLeave, pointerover: this.#onPointer, pointerleave: this.#onLeave, click: this.#onPointer });
     this.#render(false);
   }
 
@@ -162,13 +156,6 @@ export class HistogramView {
 
   /** Removes the view and its listeners from the page. */
   destroy(): void {
-    const plot = this.#frame.plot;
-    plot.removeEventListener('keydown', this.#onKey);
-    plot.removeEventListener('focus', this.#onFocus);
-    plot.removeEventListener('blur', this.#onLeave);
-    plot.removeEventListener('pointerover', this.#onPointer);
-    plot.removeEventListener('pointerleave', this.#onLeave);
-    plot.removeEventListener('click', this.#onPointer);
     this.#frame.destroy();
   }
 

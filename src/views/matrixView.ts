@@ -179,13 +179,7 @@ export class MatrixView {
       .style('pointer-events', 'none')
       .attr('visibility', 'hidden');
 
-    const grid = this.#frame.plot;
-    grid.addEventListener('keydown', this.#onKey);
-    grid.addEventListener('focus', this.#onFocus);
-    grid.addEventListener('blur', this.#onLeave);
-    grid.addEventListener('pointerover', this.#onPointer);
-    grid.addEventListener('pointerleave', this.#onLeave);
-    grid.addEventListener('click', this.#onPointer);
+    this.#frame.listen({ keydown: this.#onKey, focus: this.#onFocus, blur: this.#onLeave, pointerover: this.#onPointer, pointerleave: this.#onLeave, click: this.#onPointer });
     this.#render();
   }
 
@@ -233,13 +227,6 @@ export class MatrixView {
 
   /** Removes the view and its listeners from the page. */
   destroy(): void {
-    const grid = this.#frame.plot;
-    grid.removeEventListener('keydown', this.#onKey);
-    grid.removeEventListener('focus', this.#onFocus);
-    grid.removeEventListener('blur', this.#onLeave);
-    grid.removeEventListener('pointerover', this.#onPointer);
-    grid.removeEventListener('pointerleave', this.#onLeave);
-    grid.removeEventListener('click', this.#onPointer);
     this.#frame.destroy();
   }
 

@@ -123,14 +123,7 @@ export class ScatterView {
     for (const name of ['grid', 'x-axis', 'y-axis', 'titles', 'links', 'points']) svg.append('g').attr('class', `scatter-${name}`);
     svg.selectAll('.scatter-x-axis, .scatter-y-axis').style('color', 'var(--chart-axis)');
 
-    const plot = this.#frame.plot;
-    plot.addEventListener('keydown', this.#onKey);
-    plot.addEventListener('focus', this.#onFocus);
-    plot.addEventListener('blur', this.#onLeave);
-    plot.addEventListener('pointermove', this.#onPointer);
-    plot.addEventListener('pointerover', this.#onPointer);
-    plot.addEventListener('pointerleave', this.#onLeave);
-    plot.addEventListener('click', this.#onClick);
+    this.#frame.listen({ keydown: this.#onKey, focus: this.#onFocus, blur: this.#onLeave, pointermove: this.#onPointer, pointerover: this.#onPointer, pointerleave: this.#onLeave, click: this.#onClick });
     this.#render(false);
   }
 
@@ -191,14 +184,6 @@ export class ScatterView {
 
   /** Removes the view and its listeners from the page. */
   destroy(): void {
-    const plot = this.#frame.plot;
-    plot.removeEventListener('keydown', this.#onKey);
-    plot.removeEventListener('focus', this.#onFocus);
-    plot.removeEventListener('blur', this.#onLeave);
-    plot.removeEventListener('pointermove', this.#onPointer);
-    plot.removeEventListener('pointerover', this.#onPointer);
-    plot.removeEventListener('pointerleave', this.#onLeave);
-    plot.removeEventListener('click', this.#onClick);
     this.#frame.destroy();
   }
 

@@ -149,6 +149,9 @@ class MlpTrainerElement extends TrainingWidget<typeof MLP_SCHEMA, typeof MLP_TRA
 
   #heldModel(jobId: number, info: ModelInfo): void {
     if (info.kind !== 'mlp') {
+      // The worker holds it now, in place of the last model: nothing is left to sample or save.
+      this.#modelJob = 0;
+      this.#enableModelButtons();
       this.showError(this.t('mlp.notMlp', { kind: info.kind }));
       return;
     }

@@ -80,6 +80,16 @@ for (const lang of ['en', 'zh-cn'] as const) {
       await projection.locator('[tabindex="0"]').first().focus();
       await page.keyboard.press('ArrowRight');
       await expect(readout).not.toHaveText(empty ?? '');
+      const hidden = widget(page, 'lm-hidden-layer');
+      await hidden.scrollIntoViewIfNeeded();
+      await expect(hidden).toHaveAttribute('data-source', 'checkpoint', { timeout: 30_000 });
+      for (const view of await hidden.locator('.chart').all()) {
+        const line = view.locator('.chart-readout');
+        const before = await line.textContent();
+        await view.locator('[tabindex="0"]').first().focus();
+        await page.keyboard.press('ArrowRight');
+        await expect(line).not.toHaveText(before ?? '');
+      }
       const trainer = widget(page, 'lm-mlp-trainer');
       await trainer.scrollIntoViewIfNeeded();
       await trainer.locator('[data-part="start"]').focus();
@@ -93,7 +103,7 @@ for (const lang of ['en', 'zh-cn'] as const) {
   });
 }
 
-test('a corrupt model file gets a clear message and the page keeps working', async ({ page, problems }) => {
+test('a corrupt model file, or another model’s, gets a clear message and the trainer keeps working', async ({ page, problems }) => {
   await page.goto('/en/mlp/');
   const trainer = widget(page, 'lm-mlp-trainer');
   await trainer.scrollIntoViewIfNeeded();
@@ -101,5 +111,10 @@ test('a corrupt model file gets a clear message and the page keeps working', asy
   await trainer.locator('[data-part="load"]').setInputFiles({ name: 'broken.ckpt', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint at all') });
   await expect(trainer.locator('[data-part="error"]')).toBeVisible({ timeout: 30_000 });
   await expect(trainer.locator('[data-part="error"]')).toContainText('could not be loaded as a model');
+  await trainer.locator('[data-part="load"]').setInputFiles('public/checkpoints/names-gpt.ckpt');
+  await expect(trainer.locator('[data-part="error"]')).toContainText('holds a gpt model, not an MLP');
+  await expect(trainer.locator('[data-part="generate"]')).toBeDisabled();
+  await trainer.locator('[data-part="start"]').click();
+  await expect(trainer).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   expect(problems.consoleErrors).toEqual([]);
 });
