@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { describeModel, type TrainResult, trainCommand } from '../lab/cli/commands';
+import { referenceRowOf, type TrainResult, trainCommand } from '../lab/cli/commands';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
 import { referenceMarkdown, type ReferenceMachine, type ReferenceRow } from '../lab/cli/referenceTable';
 import { DATASET_IDS, type DatasetId } from '../lab/data/datasets';
@@ -88,20 +88,7 @@ if (!values['no-row']) {
   const rows = new Map(table.rows.map((row) => [row.id, row]));
   const bigram = `${r.dataset}-count-bigram`;
   if (!rows.has(bigram)) rows.set(bigram, await countBigramRow(r.dataset));
-  rows.set(id, {
-    id,
-    dataset: r.dataset,
-    model: describeModel(r.plan.model),
-    params: result.params,
-    steps: result.steps,
-    tokens: result.steps * result.tokensPerStep,
-    seconds: result.seconds,
-    train: result.final.train!,
-    dev: result.final.dev!,
-    test: result.final.test,
-    target: r.target,
-    source: r.source,
-  });
+  rows.set(id, referenceRowOf(r, result));
   // The table keeps its own machine line: the other rows were measured there, and it is the same kind of machine.
   const ordered = [...rows.values()].sort((a, b) => rank(a) - rank(b));
   await writeFile(jsonPath, `${JSON.stringify({ machine: table.machine, rows: ordered }, null, 1)}\n`);

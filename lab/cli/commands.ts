@@ -8,7 +8,7 @@ import { NGramModel } from '../models/ngram';
 import { createModel, type ModelSpec } from '../models/registry';
 import { sample } from '../sample';
 import { captureCheckpoint, type CheckpointConfig, decodeCheckpoint, encodeCheckpoint, restoreWeights } from '../train/checkpoint';
-import { RECIPES } from '../train/recipes';
+import { type Recipe, RECIPES } from '../train/recipes';
 import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../train/run';
 import { loadLocalDataset, REPO_ROOT } from './environment';
 import { numberOption, type OptionValues } from './options';
@@ -176,20 +176,7 @@ export async function referenceCommand(values: OptionValues): Promise<object> {
     const plan: TrainingPlan = { ...r.plan, steps: Math.max(1, Math.round(r.plan.steps * scale)), evalEvery: Math.max(1, Math.round(r.plan.evalEvery * scale)) };
     console.error(`\n== ${r.id}`);
     const result = await trainCommand({ dataset: r.dataset, plan }, scale === 1 ? `${outDir}/${r.id}.ckpt` : undefined);
-    rows.set(r.id, {
-      id: r.id,
-      dataset: r.dataset,
-      model: describeModel(r.plan.model),
-      params: result.params,
-      steps: result.steps,
-      tokens: result.steps * result.tokensPerStep,
-      seconds: result.seconds,
-      train: result.final.train!,
-      dev: result.final.dev!,
-      test: result.final.test,
-      target: r.target,
-      source: r.source,
-    });
+    rows.set(r.id, referenceRowOf(r, result));
     await save();
   }
   console.error(referenceMarkdown(ordered(), machine));
@@ -219,4 +206,22 @@ export function describeModel(spec: ModelSpec): string {
     default:
       return `${spec.kind.toUpperCase()} ${spec.config.hiddenDim} hidden`;
   }
+}
+
+/** The reference table's row of a recipe trained to `result`. */
+export function referenceRowOf(recipe: Recipe, result: TrainResult): ReferenceRow {
+  return {
+    id: recipe.id,
+    dataset: recipe.dataset,
+    model: describeModel(recipe.plan.model),
+    params: result.params,
+    steps: result.steps,
+    tokens: result.steps * result.tokensPerStep,
+    seconds: result.seconds,
+    train: result.final.train!,
+    dev: result.final.dev!,
+    test: result.final.test,
+    target: recipe.target,
+    source: recipe.source,
+  };
 }
