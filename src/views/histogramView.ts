@@ -68,7 +68,7 @@ export interface HistogramViewOptions {
   height?: number;
 }
 
-const MARGIN = { top: 18, right: 14, bottom: 38, left: 52 };
+const MARGIN = { top: 18, right: 14, bottom: 38, left: 64 };
 
 /**
  * A distribution as bars over equal bins, with optional shaded regions. The y axis follows the
