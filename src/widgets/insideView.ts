@@ -48,11 +48,7 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
   protected abstract describe(frame: ViewFrame): string;
 
   protected setup(): void {
-    const checkpoint = this.dataset.checkpoint;
-    if (checkpoint) {
-      this.setStatus(this.t('inside.loading'));
-      this.client?.send({ type: 'load', jobId: this.nextJob(), source: { checkpoint } });
-    }
+    this.#loadCheckpoint();
     const follows = this.getAttribute(FOLLOWS_ATTRIBUTE);
     if (follows) {
       this.#unfollow = modelBus.follow(follows, this, {
@@ -70,13 +66,17 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
     this.#unfollow = undefined;
   }
 
+  /** Also what the error's "Try again" does: a checkpoint that did not load is asked for again. */
   protected onSettingChanged(): void {
+    if (!this.#checkpoint) return this.#loadCheckpoint();
     this.#redraw();
   }
 
-  /** Asks again for what the view shows, e.g. after a setting of the view changed. */
-  protected refresh(): void {
-    this.#redraw();
+  #loadCheckpoint(): void {
+    const checkpoint = this.dataset.checkpoint;
+    if (!checkpoint) return;
+    this.setStatus(this.t('inside.loading'));
+    this.client?.send({ type: 'load', jobId: this.nextJob(), source: { checkpoint } });
   }
 
   protected onMessage(message: WorkerResponse): void {
