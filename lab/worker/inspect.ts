@@ -106,7 +106,7 @@ function computeProbe(name: string, probe: Probe, tensor: Read, bases: Map<strin
     }
     case 'neighbours': {
       const m = matrixOf(probe.key, tensor);
-      const found = nearestRows(m, probe.of, probe.k, probe.among ?? probe.of);
+      const found = nearestRows(m, probe.of, probe.k, probe.among);
       const shape = [probe.of.length, found.k];
       return { [name]: { shape, data: found.indices }, [`${name}.similarity`]: { shape, data: found.similarities } };
     }

@@ -73,7 +73,7 @@ export type InspectInput = { text: string } | { split: SplitName; count: number 
  *   snapshot of the same probe so points do not flip from one snapshot to the next; `rows`
  *   limits it to those rows;
  * - `neighbours`: for each row in `of`, the `k` nearest other rows in the full space (cosine),
- *   searched among the rows `among` (by default those of `of`: the tokens a view draws);
+ *   searched among the rows `among` (by default every row; a view passes the tokens it draws);
  * - `histogram`: counts of the values in `bins` equal bins over `range` (values outside go to the end bins);
  * - `saturation`: 1 where |value| >= `threshold`, else 0, for the first `rows` rows of the last axis' matrix.
  */
