@@ -36,7 +36,7 @@ export const MLP_TRAINER_TEXT = defineText(
     'mlp.embed': '嵌入维度',
     'mlp.hidden': '隐藏单元数',
     'mlp.init': '初始权重缩放',
-    'mlp.idle': '按“训练”开始。',
+    'mlp.idle': '点击“开始训练”。',
     'mlp.training': '训练中…',
     'mlp.done': '完成：验证集 NLL {dev}（默认设置的参考运行最终为 {reference}）。',
     'mlp.losses': '第 {step} 步 · 批损失 {batch} · 训练集 NLL {train} · 验证集 NLL {dev}',
