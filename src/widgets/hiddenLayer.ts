@@ -88,10 +88,11 @@ class HiddenLayerElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     const [rows = 0, cols = 0] = saturation.shape;
     const values = Float32Array.from(saturation.data); // (rows, cols): 1 where saturated
     this.#map?.update({ rows, cols, values });
-    const saturated = values.reduce((n, x) => n + x, 0);
+    // The share of every activation of the probe batch (the worker's count), not only the rows drawn.
+    const share = Number(saturation.info?.fraction ?? values.reduce((n, x) => n + x, 0) / Math.max(1, rows * cols));
     const dead = Array.from({ length: cols }, (_, c) => c).filter((c) => Array.from({ length: rows }, (_, r) => values[r * cols + c]!).every((x) => x >= 1)).length;
-    this.dataset.saturated = String(saturated / Math.max(1, rows * cols));
-    this.ref('saturated').textContent = this.t('hidden.saturatedShare', { share: this.number((100 * saturated) / Math.max(1, rows * cols), 1), dead, units: cols });
+    this.dataset.saturated = String(share);
+    this.ref('saturated').textContent = this.t('hidden.saturatedShare', { share: this.number(100 * share, 1), dead, units: cols });
   }
 
   protected describe(frame: ViewFrame): string {
