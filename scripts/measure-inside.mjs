@@ -14,7 +14,7 @@
 // (c) With --full: the chapter 2 trainer at its defaults (makemore's lecture configuration, the
 //     whole run) on the backend the page picks, and the dev loss it ends at.
 // Prints one JSON line.
-import { chromium } from '@playwright/test';
+import { launchChromium } from './preview.mjs';
 
 const base = process.argv[2];
 const rounds = Number(process.argv[3] ?? 3);
@@ -22,10 +22,6 @@ if (!base) {
   console.error('usage: node scripts/measure-inside.mjs <base URL of a served build> [rounds]');
   process.exit(2);
 }
-const LAUNCH = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic', '--enable-unsafe-swiftshader'],
-};
 const VIEWPORT = { width: 1280, height: 900 };
 const STEPS = 1000;
 
@@ -80,7 +76,7 @@ async function msPerStep(browser, path, tag) {
   return result;
 }
 
-const browser = await chromium.launch(LAUNCH);
+const browser = await launchChromium();
 const pictures = {};
 for (const lang of ['en', 'zh-cn']) pictures[lang] = await firstPicture(browser, lang);
 const watched = [];

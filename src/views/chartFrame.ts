@@ -189,6 +189,31 @@ export class ChartFrame {
   }
 }
 
+/**
+ * The strings every view with a readout, axes and a table alternative takes; the page passes
+ * them in its language. Each view's own labels extend these with its table's column headers and
+ * say which placeholders its `readout` and `aria` fill.
+ */
+export interface ChartLabels {
+  /** The readout for the active item (bin, point), with the view's placeholders. */
+  readout: string;
+  /** The readout while nothing is active. */
+  readoutEmpty: string;
+  /** The SVG's accessible name, with the view's placeholders. */
+  aria: string;
+  /** The accessible name of the focusable plot; defaults to the SVG's. Say which keys work here. */
+  grid?: string;
+  /** The accessible name while there is no data; defaults to `readoutEmpty`. */
+  empty?: string;
+  /** Axis titles; none if omitted. */
+  x?: string;
+  y?: string;
+  /** The `<summary>` of the table alternative. */
+  tableSummary: string;
+  /** The table's caption; none if omitted. */
+  tableCaption?: string;
+}
+
 /** Axis text and ticks in the theme's colours, at a size readable on a phone. */
 export function styleAxis(g: Selection<SVGGElement, unknown, null, undefined>): void {
   g.attr('font-size', 11).attr('font-family', null);

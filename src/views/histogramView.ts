@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, scaleLinear, transition } from 'd3';
-import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
+import { ChartFrame, type ChartLabels, clamp, round1, styleAxis } from './chartFrame';
 import { setRows } from './dom';
 import { fillTemplate, formatCount, formatTick, MISSING, numberFormat, tickStep } from './format';
 import { easeDomain, type Domain } from './smoothDomain';
@@ -22,28 +22,12 @@ export interface HistogramRegion {
   color?: string;
 }
 
-/** Every string the view shows of its own; the page passes them in its language. */
-export interface HistogramLabels {
-  /**
-   * The readout for the active bin. Placeholders: `{from}`, `{to}` (the bin's edges), `{count}`,
-   * `{share}` (of all values, in percent), `{region}` (the label of a region the bin lies in, or empty).
-   */
-  readout: string;
-  /** The readout while no bin is active. */
-  readoutEmpty: string;
-  /** The SVG's accessible name. Placeholders: `{total}`, `{bins}`, `{lo}`, `{hi}`. */
-  aria: string;
-  /** The accessible name of the focusable plot; defaults to the SVG's. Say the arrow keys work here. */
-  grid?: string;
-  /** The accessible name while there is no data; defaults to `readoutEmpty`. */
-  empty?: string;
-  /** Axis titles; none if omitted. */
-  x?: string;
-  y?: string;
-  /** The `<summary>` of the table alternative. */
-  tableSummary: string;
-  /** The table's caption; none if omitted. */
-  tableCaption?: string;
+/**
+ * The histogram's strings. `readout` placeholders: `{from}`, `{to}` (the bin's edges), `{count}`,
+ * `{share}` (of all values, in percent), `{region}` (the label of a region the bin lies in, or
+ * empty); `aria`: `{total}`, `{bins}`, `{lo}`, `{hi}`.
+ */
+export interface HistogramLabels extends ChartLabels {
   /** Table column headers. */
   colFrom: string;
   colTo: string;

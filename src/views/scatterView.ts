@@ -1,5 +1,5 @@
 import { axisBottom, axisLeft, scaleLinear, transition, type ScaleLinear } from 'd3';
-import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
+import { ChartFrame, type ChartLabels, clamp, round1, styleAxis } from './chartFrame';
 import { setColumns, setRows, textWidth } from './dom';
 import { fillTemplate, formatTick, numberFormat, tickStep } from './format';
 import { nearestInDirection, nearestTo, type Direction, type ScreenPoint } from './nearest';
@@ -19,25 +19,11 @@ export interface ScatterPoint {
   emphasis?: boolean;
 }
 
-/** Every string the view shows of its own; the page passes them in its language. */
-export interface ScatterLabels {
-  /** The readout for the active point. Placeholders: `{label}`, `{x}`, `{y}`, `{group}`. */
-  readout: string;
-  /** The readout while no point is active. */
-  readoutEmpty: string;
-  /** The SVG's accessible name. Placeholders: `{count}`, `{step}` (empty where not given). */
-  aria: string;
-  /** The accessible name of the focusable plot; defaults to the SVG's. Say the arrow keys and Escape work here. */
-  grid?: string;
-  /** The accessible name while there are no points; defaults to `readoutEmpty`. */
-  empty?: string;
-  /** Axis titles; none if omitted. */
-  x?: string;
-  y?: string;
-  /** The `<summary>` of the table alternative. */
-  tableSummary: string;
-  /** The table's caption; none if omitted. */
-  tableCaption?: string;
+/**
+ * The scatter's strings. `readout` placeholders: `{label}`, `{x}`, `{y}`, `{group}`; `aria`:
+ * `{count}`, `{step}` (empty where not given). Its plot also takes Escape.
+ */
+export interface ScatterLabels extends ChartLabels {
   /** Table column headers. */
   colLabel: string;
   colX: string;
