@@ -118,3 +118,22 @@ test('a corrupt model file, or another model’s, gets a clear message and the t
   await expect(trainer).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   expect(problems.consoleErrors).toEqual([]);
 });
+
+test('an impatient reader: a doctored link, a double click, Stop mid-run and a backend switch', async ({ page, problems }) => {
+  await page.goto('/en/mlp/?mlp.hidden=abc&mlp.steps=50000&mlp.lr=1e9&%E0%A4%A');
+  const trainer = widget(page, 'lm-mlp-trainer');
+  await trainer.scrollIntoViewIfNeeded();
+  await expect(trainer.locator('[data-part="notice"]')).toContainText('mlp.hidden=abc', { timeout: 30_000 });
+  await expect(trainer.locator('[data-part="notice"]')).toContainText('mlp.lr=1e9');
+  await expect(trainer).toHaveAttribute('data-params', '11907');
+  await trainer.locator('[data-part="start"]').dblclick();
+  await expect.poll(() => trainer.getAttribute('data-step').then(Number), { timeout: 60_000 }).toBeGreaterThan(0);
+  await trainer.locator('[data-part="stop"]').click();
+  await expect(trainer).toHaveAttribute('data-state', 'stopped', { timeout: 10_000 });
+  await trainer.locator('[data-field="backend"]').selectOption('cpu');
+  await expect(page).toHaveURL(/mlp\.backend=cpu/);
+  await trainer.locator('[data-part="start"]').click();
+  await expect(trainer).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
+  await expect(trainer).toHaveAttribute('data-state', 'running');
+  expect(problems.consoleErrors).toEqual([]);
+});
