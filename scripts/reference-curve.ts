@@ -7,6 +7,7 @@
  *   npx tsx scripts/reference-curve.ts names-mlp-lecture
  *   npx tsx scripts/reference-curve.ts tang-wujue-mlp --no-curve
  *   npx tsx scripts/reference-curve.ts names-mlp-lecture --from out.json
+ *   npx tsx scripts/reference-curve.ts names-gpt --no-row --checkpoint /tmp/names-gpt.ckpt
  *
  * `--from out.json` reuses a run already made, the stdout of
  * `npm run lab -- train --recipe <id> --out public/checkpoints/<id>.ckpt`, after checking that
@@ -32,13 +33,14 @@ import { RECIPES, recipe } from '../lab/train/recipes';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { from: { type: 'string' }, 'no-curve': { type: 'boolean' }, 'no-row': { type: 'boolean' } },
+  options: { from: { type: 'string' }, checkpoint: { type: 'string' }, 'no-curve': { type: 'boolean' }, 'no-row': { type: 'boolean' } },
 });
 const id = positionals[0];
 if (!id) throw new Error('usage: npx tsx scripts/reference-curve.ts <recipe id> [--from train-output.json] [--no-curve] [--no-row]');
 const r = recipe(id);
 const outDir = `${REPO_ROOT}public/checkpoints`;
-const checkpointPath = `${outDir}/${id}.ckpt`;
+/** `--checkpoint elsewhere.ckpt` leaves the shipped checkpoint as it is (a curve for a row already trained). */
+const checkpointPath = values.checkpoint ?? `${outDir}/${id}.ckpt`;
 
 /** JSON with sorted keys, to compare plans whatever order their fields were written in. */
 const canonical = (value: unknown): string =>

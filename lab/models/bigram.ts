@@ -64,6 +64,11 @@ export class NeuralBigram implements LanguageModel {
   }
 
   /** @inheritDoc */
+  namedVariables(): [string, tf.Variable][] {
+    return [['weights', this.weights]];
+  }
+
+  /** @inheritDoc */
   dispose(): void {
     this.weights.dispose();
   }

@@ -197,6 +197,11 @@ export class GPT implements LanguageModel {
   }
 
   /** @inheritDoc */
+  namedVariables(): [string, tf.Variable][] {
+    return this.params.entries();
+  }
+
+  /** @inheritDoc */
   dispose(): void {
     this.params.dispose();
     // The cached causal masks were kept out of every tidy, so only this frees them.

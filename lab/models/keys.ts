@@ -16,9 +16,10 @@ import { MODEL_KINDS, type ModelKind, type ModelSpec } from './registry';
  * B batch, T time (positions), V vocabulary, E rows of the embedding table (V, and V + 1 for the
  * MLP, whose blank row is last), C embedding channels (the residual stream's width in a GPT; V for
  * the bigram, whose table holds logits), K the MLP's context width (blockSize x C), N hidden units
- * (the MLP's tanh layer, a recurrent state), H attention heads, hs channels per head (C / H).
+ * (the MLP's tanh layer, a recurrent state), H attention heads, hs channels per head (C / H),
+ * L the MLP's hidden layers (its `depth`).
  */
-export type Axis = 'B' | 'T' | 'V' | 'E' | 'C' | 'K' | 'N' | 'H' | 'hs';
+export type Axis = 'B' | 'T' | 'V' | 'E' | 'C' | 'K' | 'N' | 'H' | 'hs' | 'L';
 
 /** One entry of {@link KEY_CATALOGUE}. */
 export interface KeyEntry {
@@ -44,7 +45,9 @@ export const KEY_CATALOGUE: readonly KeyEntry[] = [
   { pattern: 'embedded', models: SEQUENCE, shape: ['B', 'T', 'C'], doc: "each input token's row of the table" },
   { pattern: 'mlp.context', models: ['mlp'], shape: ['B', 'T', 'K'], doc: "the concatenated embeddings of each position's context, oldest token first" },
   { pattern: 'mlp.preact', models: ['mlp'], shape: BTN, doc: 'what enters the tanh (after the LayerNorm with norm `layer`)' },
-  { pattern: 'mlp.hidden', models: ['mlp'], shape: BTN, doc: 'the tanh activations of the hidden layer' },
+  { pattern: 'mlp.hidden', models: ['mlp'], shape: BTN, doc: 'the tanh activations of the hidden layer (the first, when there are several)' },
+  { pattern: 'mlp.preacts', models: ['mlp'], shape: ['L', 'B', 'T', 'N'], doc: 'what enters the tanh of every hidden layer, layer first' },
+  { pattern: 'mlp.hiddens', models: ['mlp'], shape: ['L', 'B', 'T', 'N'], doc: 'the tanh activations of every hidden layer, layer first (before dropout)' },
   { pattern: 'rnn.state', models: RECURRENT, shape: BTN, doc: 'the hidden state h_t after reading token t' },
   { pattern: 'lstm.gate.input', models: ['lstm'], shape: BTN, doc: 'input gate i_t in [0, 1]: how much of the candidate is written' },
   { pattern: 'lstm.gate.forget', models: ['lstm'], shape: BTN, doc: 'forget gate f_t in [0, 1]: how much of the old cell is kept' },
@@ -70,12 +73,12 @@ export const KEY_CATALOGUE: readonly KeyEntry[] = [
 
 /** A model's axis sizes besides B and T. */
 export function axisSizes(spec: ModelSpec, vocabSize: number): Record<Exclude<Axis, 'B' | 'T'>, number> {
-  const sizes = { V: vocabSize, E: vocabSize, C: vocabSize, K: 0, N: 0, H: 0, hs: 0 };
+  const sizes = { V: vocabSize, E: vocabSize, C: vocabSize, K: 0, N: 0, H: 0, hs: 0, L: 0 };
   switch (spec.kind) {
     case 'bigram':
       return sizes;
     case 'mlp':
-      return { ...sizes, E: vocabSize + 1, C: spec.config.embedDim, K: spec.config.blockSize * spec.config.embedDim, N: spec.config.hiddenDim };
+      return { ...sizes, E: vocabSize + 1, C: spec.config.embedDim, K: spec.config.blockSize * spec.config.embedDim, N: spec.config.hiddenDim, L: spec.config.depth ?? 1 };
     case 'rnn':
     case 'lstm':
     case 'gru':

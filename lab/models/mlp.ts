@@ -24,6 +24,21 @@ export interface MlpConfig {
    * Absent means 1; checkpoints saved without it load unchanged.
    */
   initScale?: number;
+  /**
+   * How the weights start (chapter 3; absent: `pytorch`, the bounds above):
+   * - `naive`: every weight and bias ~ N(0, 1), makemore's first try: logits in the tens, a
+   *   step-0 loss near 27 instead of ln 27 ≈ 3.30 (the hockey stick), and a saturated tanh;
+   * - `kaiming`: hidden weights ~ N(0, (5/3)² / fan_in) (Kaiming's gain for tanh), hidden biases 0,
+   *   `out.w` ~ N(0, 0.01²) and `out.b` 0: the output starts near uniform, the loss near ln V;
+   * - `large`: as `kaiming`, but the hidden weights 5 times larger: the output still starts near
+   *   uniform, and the tanh saturates.
+   * `initScale` multiplies the weight scales of every mode.
+   */
+  init?: 'pytorch' | 'naive' | 'kaiming' | 'large';
+  /** Hidden tanh layers, each H units (absent: 1); layer i >= 2 has `hidden{i}.w`, `hidden{i}.b` (and `norm{i}.*`). */
+  depth?: number;
+  /** Dropout rate on every hidden layer's tanh output while training, seeded by `seed` (absent: 0). */
+  dropout?: number;
 }
 
 /**
@@ -130,6 +145,11 @@ export class MLP implements LanguageModel {
   /** @inheritDoc */
   trainableVariables(): tf.Variable[] {
     return this.params.list();
+  }
+
+  /** @inheritDoc */
+  namedVariables(): [string, tf.Variable][] {
+    return this.params.entries();
   }
 
   /** @inheritDoc */

@@ -21,6 +21,11 @@ export interface LanguageModel {
   forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options?: ForwardOptions): ForwardResult;
   /** The variables an optimizer updates; empty for a count model. */
   trainableVariables(): tf.Variable[];
+  /**
+   * The same variables by the names the model documents (`hidden.w`, `block0.attn.c_attn.w`),
+   * in the same order: what the `weight.`, `grad.` and `update.` inspection keys name.
+   */
+  namedVariables(): [string, tf.Variable][];
   /** Frees every tensor the model owns. */
   dispose(): void;
 }

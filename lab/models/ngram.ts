@@ -38,6 +38,11 @@ export class NGramModel extends NGramCounts implements LanguageModel {
     return [];
   }
 
+  /** @inheritDoc */
+  namedVariables(): [string, tf.Variable][] {
+    return [];
+  }
+
   /** Nothing to free: counts live in JS memory. */
   dispose(): void {}
 }

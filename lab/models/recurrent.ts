@@ -156,6 +156,11 @@ export class RecurrentLM implements LanguageModel {
   }
 
   /** @inheritDoc */
+  namedVariables(): [string, tf.Variable][] {
+    return this.params.entries();
+  }
+
+  /** @inheritDoc */
   dispose(): void {
     this.params.dispose();
   }

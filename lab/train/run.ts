@@ -37,6 +37,11 @@ export interface TrainingPlan {
   evalEvery: number;
   /** Seed of the initial weights and the batches. */
   seed: number;
+  /**
+   * Train on the first this many sequences of the training split only (chapter 3's overfitting);
+   * the train loss is then measured on them. Absent: the whole split.
+   */
+  trainSubset?: number;
 }
 
 /** Sequences per evaluation batch: larger is faster, and evaluation needs no gradients. */

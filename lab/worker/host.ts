@@ -535,6 +535,7 @@ function modelInfo(current: CurrentModel): ModelInfo {
     step: current.step,
     ...(current.metrics ? { metrics: current.metrics } : {}),
     origin: current.origin,
+    parameters: current.model.namedVariables().map(([name, variable]) => ({ name, shape: variable.shape })),
   };
 }
 

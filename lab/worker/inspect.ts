@@ -119,6 +119,8 @@ function computeProbe(name: string, probe: Probe, tensor: Read, bases: Map<strin
       const s = saturation(tensor.data, cols, probe.threshold, probe.rows);
       return { [name]: { shape: [s.rows, cols], data: s.mask, info: { fraction: s.fraction, threshold: probe.threshold } } };
     }
+    case 'scale':
+      throw new Error('the scale probe is being built (issue 14)');
   }
 }
 

@@ -51,8 +51,26 @@ export interface PlanJob {
   plan: TrainingPlan;
 }
 
+/**
+ * A learning-rate range test (Smith 2015; fastai's lr_find): the plan's model is built fresh and
+ * trained for `steps` steps with AdamW (the plan's batch, betas, weight decay and seed; its own
+ * rate and schedule ignored) at a rate that grows geometrically from `minLearningRate` to
+ * `maxLearningRate`, recording each step's batch loss before its update. It stops early once the
+ * smoothed loss passes 4 times its minimum (the rate is far too high). Answers `range` messages,
+ * the last one with the suggestion; nothing is evaluated and no model is kept.
+ */
+export interface LrRangeJob {
+  kind: 'lr-range';
+  dataset: DatasetId;
+  plan: TrainingPlan;
+  minLearningRate: number;
+  maxLearningRate: number;
+  /** Steps of the sweep, >= 2: rate i is min · (max / min)^(i / (steps − 1)). */
+  steps: number;
+}
+
 /** What a worker can be asked to run. */
-export type Job = NGramJob | TrainJob | PlanJob;
+export type Job = NGramJob | TrainJob | PlanJob | LrRangeJob;
 
 /**
  * Where a model to hold comes from: a checkpoint the site ships (`public/checkpoints/<name>.ckpt`),
@@ -75,14 +93,30 @@ export type InspectInput = { text: string } | { split: SplitName; count: number 
  * - `neighbours`: for each row in `of`, the `k` nearest other rows in the full space (cosine),
  *   searched among the rows `among` (by default every row; a view passes the tokens it draws);
  * - `histogram`: counts of the values in `bins` equal bins over `range` (values outside go to the end bins);
- * - `saturation`: 1 where |value| >= `threshold`, else 0, for the first `rows` rows of the last axis' matrix.
+ *   `index`, as for `raw`, limits `histogram`, `saturation` and `scale` to a slice (`mlp.hiddens` at `[2]`: layer 2);
+ * - `saturation`: 1 where |value| >= `threshold`, else 0, for the first `rows` rows of the last axis' matrix;
+ * - `scale`: one number, the standard deviation of the tensor, or with `relativeTo` (another key)
+ *   the ratio of the two standard deviations: `update.hidden.w` relative to `weight.hidden.w` is
+ *   the update-to-weight ratio of that layer (makemore's lecture 3), `grad.hidden.w` relative to
+ *   `weight.hidden.w` its gradient-to-weight ratio. Data `[value]`; info `std`, `mean`, `rms`,
+ *   `absMax` of the tensor (and `relativeStd` of the other one).
+ *
+ * Besides the forward intermediates of the catalogue, three families of keys name a model
+ * parameter (a name of ModelInfo's `parameters`, e.g. `hidden.w`):
+ * - `weight.<param>`: the parameter itself;
+ * - `grad.<param>`: the gradient of the mean loss on the input (its next tokens as targets, in
+ *   evaluation mode) with respect to it, the weights untouched;
+ * - `update.<param>`: w_t − w_{t−1}, what the last optimizer step changed; only while a `watch`
+ *   follows a training job (the host keeps a copy of the parameter one step before each
+ *   snapshot that asks for it), an error for `inspect`.
  */
 export type Probe =
   | { key: string; as: 'raw'; index?: number[] }
   | { key: string; as: 'projection'; rows?: number[] }
   | { key: string; as: 'neighbours'; of: number[]; k: number; among?: number[] }
-  | { key: string; as: 'histogram'; bins: number; range: [number, number] }
-  | { key: string; as: 'saturation'; threshold: number; rows?: number };
+  | { key: string; as: 'histogram'; bins: number; range: [number, number]; index?: number[] }
+  | { key: string; as: 'saturation'; threshold: number; rows?: number; index?: number[] }
+  | { key: string; as: 'scale'; relativeTo?: string; index?: number[] };
 
 /** A typed array with its shape, as a snapshot carries it (transferred, not copied). */
 export interface ShapedArray {
@@ -108,6 +142,28 @@ export interface ModelInfo {
   metrics?: Record<string, number>;
   /** Where it came from: the checkpoint's name, `file`, or `training`. */
   origin: string;
+  /** The model's trainable parameters, in the order of its variables: what `weight.`, `grad.` and `update.` keys name. */
+  parameters: { name: string; shape: number[] }[];
+}
+
+/** One step of a learning-rate range test. */
+export interface RangePoint {
+  /** 1-based step of the sweep. */
+  step: number;
+  learningRate: number;
+  /** The batch loss at this step, before its update. */
+  loss: number;
+  /** Exponential moving average of the losses (β = 0.9, bias-corrected), what the suggestion reads. */
+  smoothed: number;
+}
+
+/** A range test's suggested rate, and why. */
+export interface RangeSuggestion {
+  learningRate: number;
+  /** `steepest`: where the smoothed loss falls fastest against log(rate); `minimum`: a tenth of the rate at its minimum. */
+  rule: 'steepest' | 'minimum';
+  /** The rate at the smoothed loss's minimum, and that loss. */
+  minimum: { learningRate: number; smoothed: number };
 }
 
 /** A fault a test can cause in a worker, through the same path a real one takes. */
@@ -160,7 +216,10 @@ export interface NGramResult {
 export type FailureCode =
   /** The GPU context or device was lost: the run can continue on another backend from `resumeStep`. */
   | 'device-lost'
-  /** The loss became NaN or infinite. */
+  /**
+   * The loss became NaN or infinite, or its moving average grew past 4 times its lowest (after
+   * the first 20 steps): the run stopped itself. The error carries `lastGood`.
+   */
   | 'diverged';
 
 /** States a job goes through in the worker. */
@@ -184,4 +243,15 @@ export type WorkerResponse =
   | { type: 'snapshot'; jobId: number; requestId: number; step: number; arrays: Record<string, ShapedArray> }
   /** A checkpoint of job `jobId`'s model (`encodeCheckpoint`'s bytes, transferred), to download and load again. */
   | { type: 'saved'; jobId: number; requestId: number; bytes: Uint8Array; fileName: string }
-  | { type: 'error'; jobId?: number; message: string; code?: FailureCode; /** The last good step, from which `continue` can go on. */ resumeStep?: number };
+  /** Points of a range test since the last `range` message; the last message (`done`) carries the suggestion, when the curve has one. */
+  | { type: 'range'; jobId: number; points: RangePoint[]; done: boolean; suggestion?: RangeSuggestion; /** Whether it stopped before its last step because the loss blew up. */ stoppedEarly?: boolean }
+  | {
+      type: 'error';
+      jobId?: number;
+      message: string;
+      code?: FailureCode;
+      /** The last good step, from which `continue` can go on. */
+      resumeStep?: number;
+      /** With `diverged`: the last step whose batch loss was finite and under the bound, and that loss. */
+      lastGood?: { step: number; loss: number };
+    };
