@@ -5,7 +5,20 @@ import { fillTemplate } from '../i18n/template';
 import { type CrashKind, LabClient, type WorkerKind } from './labClient';
 import { COMMON_TEXT, type CommonKey } from './text/common';
 import { type TextKey, type TextVars, type WidgetText, type Words, wordsOf } from './text/define';
-import { coerce, type Notice, readState, type Schema, type Values, writeState } from './urlState';
+import { coerce, type Notice, parseField, plainDecimal, readState, type Schema, type Values, withDefaults, writeState } from './urlState';
+
+/** The event that sets another widget's values: `document.dispatchEvent(new CustomEvent(SET_VALUES_EVENT, { detail }))`. */
+export const SET_VALUES_EVENT = 'lm-set-values';
+
+/** What a {@link SET_VALUES_EVENT} carries. */
+export interface SetValuesDetail {
+  /** The URL prefix of the widget to set, e.g. `dyn`. */
+  prefix: string;
+  /** Settings by key; each is read as its field reads a URL value (clamped into range), unknown keys and invalid values ignored. */
+  values: Record<string, string | number>;
+  /** Scroll the widget into view and focus it. */
+  reveal?: boolean;
+}
 
 /** A button offered beside an error. */
 export interface ErrorAction {
@@ -22,7 +35,10 @@ export interface ErrorAction {
  * Its words are {@link COMMON_TEXT} and the subclass's own table `T` (src/widgets/text/), so a
  * page ships only the words of its own widgets. Its URL prefix is the element's
  * `data-url-prefix` (WidgetFrame's `prefix`), else the class's {@link urlPrefix}: two widgets
- * of one kind on a page each get their own prefix.
+ * of one kind on a page each get their own prefix. An instance may start from other defaults
+ * than its schema's (`data-defaults`, JSON of values by key): the URL overrides them, and is
+ * written against them, so a link still reproduces the run. Another part of the page sets an
+ * instance's values with a {@link SET_VALUES_EVENT} naming its prefix.
  */
 export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetText<never>> extends HTMLElement {
   /** The URL prefix of this kind of widget's settings, e.g. `train`, used when the element sets none. */
@@ -38,6 +54,8 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
   protected values!: Values<S>;
   protected client: LabClient | undefined;
   #prefix = '';
+  /** The schema with this instance's defaults (`data-defaults`): what the URL is read and written against. */
+  #fields!: S;
   #words: Readonly<Record<string, string>> = {};
   /** Removes every listener this element added, when it leaves the page. */
   #listeners = new AbortController();
@@ -49,12 +67,13 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
     this.locale = isLocale(lang) ? lang : 'en';
     this.#words = wordsOf(this.locale, COMMON_TEXT, this.text);
     this.#prefix = this.dataset.urlPrefix || this.urlPrefix;
-    const { values, notices } = readState(this.schema, new URLSearchParams(location.search), this.#prefix);
+    this.#fields = withDefaults(this.schema, pageDefaults(this.dataset.defaults));
+    const { values, notices } = readState(this.#fields, new URLSearchParams(location.search), this.#prefix);
     this.values = values;
     this.#showNotices(notices);
     for (const control of this.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field]')) {
       const key = control.dataset.field!;
-      const field = this.schema[key];
+      const field = this.#fields[key];
       if (!field) continue;
       control.value = String(this.values[key]);
       this.#showRangeValue(key);
@@ -65,6 +84,7 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
         this.setValue(key, value as Values<S>[keyof S]);
       });
     }
+    this.listen(document, SET_VALUES_EVENT, (event) => this.#setValues((event as CustomEvent<unknown>).detail));
     this.client = new LabClient({ message: (m) => this.#receive(m), crash: (kind, detail) => this.onCrash(kind, detail) }, this.backend, this.workerKind);
     this.setup();
   }
@@ -128,10 +148,32 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
     if (control) control.value = String(value);
     this.#showRangeValue(String(key));
     const params = new URLSearchParams(location.search);
-    writeState(this.schema, this.values, params, this.#prefix);
+    writeState(this.#fields, this.values, params, this.#prefix);
     const query = params.toString();
     history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
     if (notify) this.onSettingChanged(key);
+  }
+
+  /** This instance's defaults: the schema's, with those of `data-defaults` in their place. */
+  protected get instanceDefaults(): Values<S> {
+    return Object.fromEntries(Object.entries(this.#fields).map(([k, f]) => [k, f.default])) as Values<S>;
+  }
+
+  /** Applies a {@link SET_VALUES_EVENT} meant for this instance. */
+  #setValues(detail: unknown): void {
+    if (!isSetValuesDetail(detail) || detail.prefix !== this.#prefix) return;
+    for (const [key, given] of Object.entries(detail.values)) {
+      const field = this.#fields[key];
+      if (!field || (typeof given === 'number' && !Number.isFinite(given))) continue;
+      const parsed = parseField(field, typeof given === 'number' ? plainDecimal(given) : String(given));
+      if (parsed.reason !== 'invalid') this.setValue(key, parsed.value as Values<S>[keyof S]);
+    }
+    if (!detail.reveal) return;
+    const figure = this.querySelector<HTMLElement>('figure') ?? this;
+    // A figure is not focusable by default: -1 lets a script focus it without adding a tab stop.
+    if (!figure.hasAttribute('tabindex')) figure.tabIndex = -1;
+    figure.scrollIntoView({ block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    figure.focus({ preventScroll: true });
   }
 
   /** A new job id; messages of older jobs are then ignored. */
@@ -233,6 +275,23 @@ export abstract class LabWidget<S extends Schema, T extends WidgetText = WidgetT
       }),
     );
   }
+}
+
+/** The defaults a page gives an instance (`data-defaults`): an object, or none when the attribute is missing or not one. */
+function pageDefaults(json: string | undefined): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function isSetValuesDetail(detail: unknown): detail is SetValuesDetail {
+  if (!detail || typeof detail !== 'object') return false;
+  const { prefix, values } = detail as Partial<SetValuesDetail>;
+  return typeof prefix === 'string' && !!values && typeof values === 'object';
 }
 
 /** Registers a custom element once (modules may be evaluated more than once in dev). */

@@ -67,7 +67,8 @@ export function readState<S extends Schema>(schema: S, params: URLSearchParams, 
   return { values: values as Values<S>, notices };
 }
 
-function parseField(field: Field, given: string): { value: number | string; reason?: Notice['reason'] } {
+/** One URL value read as `field` would read it: the value used, and why it is not the one given, if it is not. */
+export function parseField(field: Field, given: string): { value: number | string; reason?: Notice['reason'] } {
   if (given.length > MAX_VALUE_LENGTH) return { value: field.default, reason: 'invalid' };
   if (field.kind === 'enum') {
     return field.options.includes(given) ? { value: given } : { value: field.default, reason: 'invalid' };
@@ -112,4 +113,28 @@ export function plainDecimal(x: number): string {
 /** Clamps or rejects one value as {@link readState} would, for values typed into a control. */
 export function coerce(field: Field, given: string): number | string {
   return parseField(field, given).value;
+}
+
+/**
+ * `schema` with its defaults replaced by those of `overrides` that are values of the field (an
+ * enum's option, as a string or a number: `{ steps: 1000 }`; a number in range, whole for an
+ * int); others are ignored. A widget instance whose page gives it other defaults
+ * (`data-defaults`) reads and writes its URL against these, so its link stays short and still
+ * reproduces the run.
+ */
+export function withDefaults<S extends Schema>(schema: S, overrides: Readonly<Record<string, unknown>>): S {
+  const fields: Record<string, Field> = { ...schema };
+  for (const [key, given] of Object.entries(overrides)) {
+    const field = schema[key];
+    const value = field && valueOf(field, given);
+    if (field && value !== undefined) fields[key] = { ...field, default: value } as Field;
+  }
+  return fields as S;
+}
+
+/** `given` as a value of `field`, or undefined when it is not exactly one (no clamping: a page's defaults are written by hand and should be right). */
+function valueOf(field: Field, given: unknown): number | string | undefined {
+  if (field.kind === 'enum') return (typeof given === 'string' || typeof given === 'number') && field.options.includes(String(given)) ? String(given) : undefined;
+  if (typeof given !== 'number' || !Number.isFinite(given) || given < field.min || given > field.max) return undefined;
+  return field.kind === 'float' || Number.isInteger(given) ? given : undefined;
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkerResponse } from '../../../lab/worker/protocol';
-import { define, LabWidget } from '../../../src/widgets/labWidget';
+import { define, LabWidget, SET_VALUES_EVENT } from '../../../src/widgets/labWidget';
 import { defineText, mergeText, type WidgetText } from '../../../src/widgets/text/define';
 
 const schema = { n: { kind: 'int', default: 2, min: 1, max: 5 } } as const;
@@ -46,10 +46,11 @@ class LeafWidget extends BaseWithWords<typeof LEAF_TEXT> {
 define('lm-leaf-widget', LeafWidget);
 
 /** A widget as WidgetFrame renders it, with its `n` control, attached to the page. */
-function mount(prefix?: string, lang = 'en'): TestWidget {
+function mount(prefix?: string, lang = 'en', defaults?: string): TestWidget {
   const el = document.createElement('lm-test-widget') as TestWidget;
   el.dataset.lang = lang;
   if (prefix) el.dataset.urlPrefix = prefix;
+  if (defaults !== undefined) el.dataset.defaults = defaults;
   el.innerHTML = '<div data-part="notice"></div><div data-part="error"></div><input data-field="n"><p data-part="status"></p>';
   document.body.append(el);
   return el;
@@ -90,6 +91,63 @@ describe('a URL prefix per widget instance', () => {
 
   it('is the element’s own, else the class’s', () => {
     expect([mount().prefixInUse(), mount('test2').prefixInUse()]).toEqual(['test', 'test2']);
+  });
+});
+
+describe('an instance’s own defaults', () => {
+  it('start the widget, the URL overriding them', () => {
+    expect(control(mount('a', 'en', '{"n":4}')).value).toBe('4');
+    history.replaceState(null, '', '/?b.n=1');
+    expect(control(mount('b', 'en', '{"n":4}')).value).toBe('1');
+  });
+
+  it('are what the URL leaves out, so a link reproduces the run', () => {
+    const el = mount('a', 'en', '{"n":4}');
+    change(el, '2');
+    expect(location.search).toBe('?a.n=2');
+    change(el, '4');
+    expect(location.search).toBe('');
+  });
+
+  it('that are not values of the field, or not JSON, are ignored', () => {
+    expect(control(mount('a', 'en', '{"n":9,"zz":1}')).value).toBe('2');
+    expect(control(mount('b', 'en', '{"n":2.5}')).value).toBe('2');
+    expect(control(mount('c', 'en', 'not json')).value).toBe('2');
+  });
+});
+
+describe('setting values from elsewhere on the page', () => {
+  const send = (detail: unknown) => document.dispatchEvent(new CustomEvent(SET_VALUES_EVENT, { detail }));
+
+  it('reaches only the instance with that prefix, clamped by the schema', () => {
+    const [first, second] = [mount(), mount('test2')];
+    send({ prefix: 'test2', values: { n: 99, unknown: 3 } });
+    expect([control(first).value, control(second).value]).toEqual(['2', '5']);
+    expect(location.search).toBe('?test2.n=5');
+  });
+
+  it('ignores invalid values and malformed events', () => {
+    const el = mount();
+    send({ prefix: 'test', values: { n: 'abc' } });
+    send({ prefix: 'test', values: { n: Number.NaN } });
+    send({ prefix: 'test' });
+    send(null);
+    expect(control(el).value).toBe('2');
+  });
+
+  it('scrolls to and focuses the widget when asked to reveal it', () => {
+    const el = mount();
+    el.innerHTML += '<figure></figure>';
+    send({ prefix: 'test', values: { n: 3 }, reveal: true });
+    expect(document.activeElement).toBe(el.querySelector('figure'));
+    expect(control(el).value).toBe('3');
+  });
+
+  it('stops listening once the widget leaves the page', () => {
+    const el = mount();
+    el.remove();
+    send({ prefix: 'test', values: { n: 4 } });
+    expect(control(el).value).toBe('2');
   });
 });
 

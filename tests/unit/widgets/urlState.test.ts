@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coerce, defaults, plainDecimal, readState, writeState, type Notice, type Schema } from '../../../src/widgets/urlState';
+import { coerce, defaults, plainDecimal, readState, withDefaults, writeState, type Notice, type Schema } from '../../../src/widgets/urlState';
 import { RECIPE_SCHEMA } from '../../../src/widgets/recipeSchema';
 import { TRAINER_SCHEMA } from '../../../src/widgets/trainerSchema';
 import { Rng } from '../../../lab/rng';
@@ -198,5 +198,30 @@ describe('URL state under fuzzing', () => {
     expect(failures.slice(0, 5)).toEqual([]);
     // The generator did reach the fields: most cases named a known key with a bad value.
     expect(notices).toBeGreaterThan(FUZZ_CASES);
+  });
+});
+
+describe('an instance\u2019s defaults', () => {
+  it('replace the schema\u2019s where they are values of the field, an enum\u2019s as a string or a number', () => {
+    const enums = { steps: { kind: 'enum', default: '300', options: ['100', '300', '1000'] } } as const;
+    expect(defaults(withDefaults(schema, { n: 4, temp: 0.5, data: 'tinyshakespeare' }))).toEqual({ n: 4, temp: 0.5, data: 'tinyshakespeare' });
+    expect(defaults(withDefaults(enums, { steps: 1000 }))).toEqual({ steps: '1000' });
+  });
+
+  it('are ignored where they are not, and the schema is left as it was', () => {
+    const copy = JSON.stringify(schema);
+    expect(defaults(withDefaults(schema, { n: 9, temp: '0.5', data: 'klingon', other: 1 }))).toEqual(defaults(schema));
+    expect(defaults(withDefaults(schema, { n: 2.5, temp: Number.NaN }))).toEqual(defaults(schema));
+    expect(JSON.stringify(schema)).toBe(copy);
+  });
+
+  it('are what the URL leaves out', () => {
+    const mine = withDefaults(schema, { n: 4 });
+    const params = new URLSearchParams();
+    writeState(mine, { n: 4, temp: 1, data: 'names' }, params, 'w');
+    expect(params.toString()).toBe('');
+    writeState(mine, { n: 2, temp: 1, data: 'names' }, params, 'w');
+    expect(params.toString()).toBe('w.n=2');
+    expect(readState(mine, params, 'w').values.n).toBe(2);
   });
 });
