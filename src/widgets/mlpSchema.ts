@@ -9,6 +9,9 @@ import { TRAINER_SCHEMA } from './trainerSchema';
 /** The recipe whose plan chapter 2's trainer starts from: makemore's MLP lecture, its reference curve shipped beside it. */
 export const MLP_RECIPE_ID = 'names-mlp-lecture';
 
+/** The plan chapter 2's trainer and chapter 3's start from: makemore's lecture MLP, its curve shipped. */
+export const LECTURE_PLAN: TrainingPlan = recipe(MLP_RECIPE_ID).plan;
+
 /** The values the MLP trainer's selects offer; the URL may only pick among them. */
 export const MLP_CHOICES = {
   block: [1, 2, 3, 4, 5, 6, 8, 12, 16],
@@ -24,7 +27,8 @@ export const MLP_CHOICES = {
 /** The settings of the sampler under the trainer: changing them draws again, and stops no run. */
 export const SAMPLER_KEYS = ['temp', 'draw'] as const;
 
-const choice = (values: readonly number[], fallback: number) => ({ kind: 'enum', default: String(fallback), options: values.map(String) }) as const;
+/** A select among `values` (numbers, kept as their strings in the URL), `fallback` by default. */
+export const choice = (values: readonly number[], fallback: number) => ({ kind: 'enum', default: String(fallback), options: values.map(String) }) as const;
 
 /**
  * Chapter 2's MLP trainer settings as they appear in the URL (`mlp.hidden=400`): the model's
@@ -52,26 +56,29 @@ export function mlpSchema(plan: TrainingPlan) {
 }
 
 /** The schema of the page's MLP trainer. */
-export const MLP_SCHEMA = mlpSchema(recipe(MLP_RECIPE_ID).plan);
+export const MLP_SCHEMA = mlpSchema(LECTURE_PLAN);
 export type MlpValues = { [K in keyof typeof MLP_SCHEMA]: (typeof MLP_SCHEMA)[K] extends { kind: 'int' } ? number : string };
 
 /**
- * The plan the trainer runs for the reader's settings: the recipe's, with their model shape,
- * rate (the cosine schedule ends at a tenth of it, as the recipe's does), batch, steps and seed.
- * Evaluations keep the recipe's count, so the curve has as many points whatever the steps.
+ * {@link LECTURE_PLAN} with another model, rate (the cosine schedule ends at a tenth of it, as
+ * the recipe's does), batch, steps and seed. Evaluations keep the recipe's count, so the curve
+ * has as many points whatever the steps.
  */
-export function mlpPlan(values: MlpValues): TrainingPlan {
-  const base = recipe(MLP_RECIPE_ID).plan;
-  const lr = Number(values.lr);
-  const steps = Number(values.steps);
-  const seed = values.seed as number;
+export function lecturePlanWith(model: ModelSpec, run: Pick<TrainingPlan, 'learningRate' | 'batchSize' | 'steps' | 'seed'>): TrainingPlan {
+  const base = LECTURE_PLAN;
   const evaluations = Math.max(1, Math.round(base.steps / base.evalEvery));
+  const scheduled = base.minLearningRate !== undefined ? { minLearningRate: (run.learningRate * base.minLearningRate) / base.learningRate } : {};
+  return { ...base, ...scheduled, ...run, model, evalEvery: Math.max(1, Math.round(run.steps / evaluations)) };
+}
+
+/** The plan chapter 2's trainer runs for the reader's settings: the lecture's, with their model shape and initial scale. */
+export function mlpPlan(values: MlpValues): TrainingPlan {
+  const seed = values.seed as number;
   const model: ModelSpec = {
     kind: 'mlp',
     config: { blockSize: Number(values.block), embedDim: Number(values.embed), hiddenDim: Number(values.hidden), norm: 'none', initScale: Number(values.init), seed },
   };
-  const scheduled = base.minLearningRate !== undefined ? { minLearningRate: (lr * base.minLearningRate) / base.learningRate } : {};
-  return { ...base, ...scheduled, model, learningRate: lr, batchSize: Number(values.batch), steps, seed, evalEvery: Math.max(1, Math.round(steps / evaluations)) };
+  return lecturePlanWith(model, { learningRate: Number(values.lr), batchSize: Number(values.batch), steps: Number(values.steps), seed });
 }
 
 /** Most bytes a run may hold while training: beyond, a browser tab runs out of memory (wasm32 stops at 4 GiB, phones far sooner). */

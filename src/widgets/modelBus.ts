@@ -1,4 +1,5 @@
 import type { InspectInput, ModelInfo, Probe, ShapedArray } from '../../lab/worker/protocol';
+import { expandProbes, inspectable } from './probeTemplates';
 
 /**
  * How a view of a model's insides follows a trainer on the same page. The trainer holds the
@@ -8,7 +9,9 @@ import type { InspectInput, ModelInfo, Probe, ShapedArray } from '../../lab/work
  * Declared in markup, because a view lower on the page may not have loaded its code when the
  * reader presses Train: the trainer reads every follower's probes from the DOM when a run
  * starts, asks its worker to watch them all, and publishes what comes back here. A view that
- * loads later gets the latest model and snapshot at once.
+ * loads later gets the latest model and snapshot at once. Declared probes may stand for one per
+ * layer or parameter matrix (probeTemplates.ts): the trainer asks for them once its worker has
+ * built the run's model, and the model's description says how many there are.
  */
 
 /**
@@ -49,13 +52,17 @@ class ModelBus {
   readonly #latest = new Map<string, Latest>();
 
   /**
-   * Every probe the views following `source` declare, named `<index>/<name>` so that one watch
-   * serves them all; the index is the view's position among the page's followers of `source`.
+   * Every probe the views following `source` declare, for the model `info` describes, named
+   * `<index>/<name>` so that one watch serves them all; the index is the view's position among
+   * the page's followers of `source`. For an `inspect` (a model loaded, not training), the probes
+   * only a watch can take are left out.
    */
-  probesOf(source: string): Record<string, Probe> {
+  probesOf(source: string, info: ModelInfo, purpose: 'watch' | 'inspect'): Record<string, Probe> {
     const probes: Record<string, Probe> = {};
     followersInPage(source).forEach((view, index) => {
-      for (const [name, probe] of Object.entries(declaredProbes(view))) probes[`${index}${SEPARATOR}${name}`] = probe;
+      for (const [name, probe] of Object.entries(expandProbes(declaredProbes(view), info))) {
+        if (purpose === 'watch' || inspectable(probe)) probes[`${index}${SEPARATOR}${name}`] = probe;
+      }
     });
     return probes;
   }

@@ -1,0 +1,236 @@
+import type { BackendName, ProbeResult } from '../../lab/backend/names';
+import type { TrainingPlan } from '../../lab/train/run';
+import type { Job, LossPoint, ModelInfo, WorkerResponse } from '../../lab/worker/protocol';
+import type { LossChartView, LossReference } from '../views/lossChart';
+import { MEMORY_LIMIT_BYTES, type MlpCost, mlpCost } from './mlpSchema';
+import { modelBus, WATCH_INPUT } from './modelBus';
+import type { RunPhase, RunState } from './runLifecycle';
+import type { TextKey, WidgetText } from './text/define';
+import type { MLP_RUN_TEXT } from './text/mlpRun';
+import { trainingChart } from './trainingChart';
+import { type TrainerSettings, TrainingWidget } from './trainingWidget';
+import type { Field } from './urlState';
+
+/** One evaluation of a reference run: its train estimate and dev loss. */
+export interface CurvePoint {
+  step: number;
+  train: number;
+  dev: number;
+}
+
+/** A run of a configuration trained in Node (public/checkpoints/<id>.curve.json): its plan and its evaluations. */
+export interface ReferenceCurve {
+  plan: TrainingPlan;
+  points: CurvePoint[];
+}
+
+/** What the page knows at build time (the markup's `facts` part): the data set's shape, the floor and the reference curves. */
+export interface MlpFacts {
+  vocabSize: number;
+  /** Tokens per sequence the trainer trains on (the longest name and its boundaries). */
+  length: number;
+  /** Dev loss of the count bigram: the floor the MLP must get under. */
+  floorDev?: number;
+  /** Configurations trained in Node, drawn dashed when they apply. */
+  curves: ReferenceCurve[];
+}
+
+/** A trainer's settings with a step count among them. */
+export type MlpRunSettings = TrainerSettings & { steps: Field };
+
+/** The chart's series of a reference run's dev curve from Node, drawn dashed. */
+const REFERENCE_SERIES = 'reference';
+
+/** Snapshots for the views that follow this trainer: about this many per run, and never more often than every 10 steps. */
+const SNAPSHOTS_PER_RUN = 200;
+const MIN_WATCH_EVERY = 10;
+
+/**
+ * What every trainer of the MLP on names shares (chapter 2's, chapter 3's): a run is a `plan`
+ * job ({@link plan}); before Start it shows what the configuration costs (parameters, memory,
+ * estimated time on the backend) and refuses one that would not fit; while it trains, the train
+ * and dev curves run against the widget's reference lines and a reference curve from Node where
+ * one applies, and the views that follow it (`data-follows` = its URL prefix) redraw from the
+ * snapshots its worker takes between steps: it asks for them once the worker has built the
+ * run's model, whose parameters the views' probes may name. Mirrored in `data-*`: state, step,
+ * dev, params, refused.
+ */
+export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetText<TextKey<typeof MLP_RUN_TEXT>>> extends TrainingWidget<S, T> {
+  protected get backend(): BackendName | 'auto' {
+    return this.values.backend as BackendName | 'auto';
+  }
+  protected facts!: MlpFacts;
+  /** The current run's latest loss of each series. */
+  protected last: Partial<Record<LossPoint['series'], number>> = {};
+  #chart: LossChartView | undefined;
+  #probe: ProbeResult[] = [];
+  #chosen: BackendName | undefined;
+  #watchRequest = 0;
+
+  /** The plan a run of the current settings trains. */
+  protected abstract plan(): TrainingPlan;
+  /** The loss chart's accessible name. */
+  protected abstract chartAria(): string;
+  /** Horizontal lines on the chart, e.g. the count bigram's dev loss. */
+  protected abstract referenceLines(): LossReference[];
+  /** The Node run to draw dashed for the current settings, if one applies. */
+  protected abstract referenceCurve(): ReferenceCurve | undefined;
+  /** The status line of a finished run. */
+  protected abstract doneText(): string;
+
+  protected override setup(): void {
+    this.facts = JSON.parse(this.ref('facts').textContent || '{}') as MlpFacts;
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.chartAria(), this.steps, [
+      { key: REFERENCE_SERIES, label: this.t('mlp.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 },
+    ]);
+    this.showReferences();
+    super.setup();
+    this.showCost();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#chart?.destroy();
+    this.#chart = undefined;
+  }
+
+  /** Steps of a run of the current settings. */
+  protected get steps(): number {
+    return Number(this.values.steps);
+  }
+
+  protected onSettingChanged(key: keyof S): void {
+    if (key === 'backend') this.switchBackend(this.backend);
+    else if (this.active) this.dispatch({ type: 'stop' });
+    this.showCost();
+  }
+
+  /** Starts a run, unless the configuration would not fit: then says why and starts nothing. */
+  protected override startRun(): void {
+    const cost = this.#cost();
+    if (!cost.fits) {
+      this.dataset.refused = 'true';
+      this.showError(this.t('mlp.refused', { memory: this.megabytes(cost.trainingBytes), limit: this.megabytes(MEMORY_LIMIT_BYTES) }));
+      return;
+    }
+    delete this.dataset.refused;
+    super.startRun();
+  }
+
+  protected makeJob(): Job {
+    return { kind: 'plan', dataset: 'names', plan: this.plan() };
+  }
+
+  protected beginRun(): void {
+    this.last = {};
+    this.resetChart();
+    this.ref('losses').textContent = '';
+    delete this.dataset.step;
+    delete this.dataset.dev;
+  }
+
+  protected onRunMessage(message: WorkerResponse): void {
+    switch (message.type) {
+      case 'ready':
+        this.#probe = message.probe;
+        this.#chosen = message.backend;
+        return this.showCost();
+      case 'progress':
+        return this.#progress(message.step, message.points);
+    }
+  }
+
+  protected override onMessage(message: WorkerResponse): void {
+    switch (message.type) {
+      case 'model':
+        return this.onModel(message.jobId, message.info);
+      case 'snapshot':
+        if (message.requestId === this.#watchRequest) modelBus.publishSnapshot(this.instancePrefix, { step: message.step, arrays: message.arrays });
+        return;
+      default:
+        return super.onMessage(message);
+    }
+  }
+
+  /**
+   * The worker holds a new model for job `jobId`: the followers are told, and a run's model is
+   * watched for them (their probes may depend on it: its layers, its parameters), a loaded one
+   * inspected once.
+   */
+  protected onModel(jobId: number, info: ModelInfo): void {
+    this.dataset.params = String(info.params);
+    modelBus.publishModel(this.instancePrefix, info);
+    const purpose = info.origin === 'training' ? 'watch' : 'inspect';
+    const probes = modelBus.probesOf(this.instancePrefix, info, purpose);
+    if (Object.keys(probes).length === 0) return;
+    this.#watchRequest += 1;
+    const requestId = this.#watchRequest;
+    if (purpose === 'inspect') return this.client?.send({ type: 'inspect', jobId, requestId, input: WATCH_INPUT, probes });
+    const every = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
+    this.client?.send({ type: 'watch', jobId, requestId, every, input: WATCH_INPUT, probes });
+  }
+
+  /** Called with each progress report's new points, after the chart and readouts took them. */
+  protected onPoints(_points: readonly LossPoint[]): void {}
+
+  #progress(step: number, points: LossPoint[]): void {
+    this.#chart?.append(points);
+    for (const p of points) this.last[p.series] = p.loss;
+    this.dataset.step = String(step);
+    if (this.last.dev !== undefined) this.dataset.dev = String(this.last.dev);
+    this.showProgress(step, this.steps);
+    this.ref('losses').textContent = this.t('mlp.losses', { step: this.number(step, 0), batch: this.loss(this.last.batch), train: this.loss(this.last.train), dev: this.loss(this.last.dev) });
+    this.onPoints(points);
+  }
+
+  /** A loss as the readouts show it: three decimals, `–` when there is none yet. */
+  protected loss(x: number | undefined): string {
+    return x === undefined || !Number.isFinite(x) ? '–' : this.number(x, 3);
+  }
+
+  protected onPhase(phase: RunPhase, run: RunState): void {
+    const status: Partial<Record<RunPhase, string>> = {
+      idle: this.t('mlp.idle'),
+      loading: this.t('status.loading', { dataset: this.t('data.names') }),
+      running: this.t('mlp.training'),
+      paused: this.t('train.paused'),
+      stopped: [this.t('train.stopped'), run.evalAbandoned ? this.t('train.evalAbandoned') : ''].filter(Boolean).join(' '),
+      done: this.doneText(),
+      error: '',
+    };
+    if (status[phase] !== undefined) this.setStatus(status[phase]);
+  }
+
+  /** Empties the chart for a run of the current settings: its steps, its reference lines and curve. */
+  protected resetChart(): void {
+    this.#chart?.reset({ totalSteps: this.steps });
+    this.showReferences();
+  }
+
+  /** The chart's fixed lines and the reference run's dev curve (dashed), up to the run's last step. */
+  protected showReferences(): void {
+    this.#chart?.setReferences(this.referenceLines());
+    const curve = this.referenceCurve();
+    if (curve) this.#chart?.append(curve.points.filter((p) => p.step <= this.steps).map((p) => ({ step: p.step, series: REFERENCE_SERIES, loss: p.dev })));
+  }
+
+  #cost(): MlpCost {
+    const backend = this.#chosen ?? (this.backend === 'auto' ? 'wasm' : this.backend);
+    const probeMs = this.#probe.find((p) => p.name === backend && p.ok)?.ms;
+    return mlpCost(this.plan(), this.facts.vocabSize, this.facts.length, backend, probeMs);
+  }
+
+  /** Parameters, memory and estimated time of the configuration, or why it cannot run. */
+  protected showCost(): void {
+    const cost = this.#cost();
+    const line = this.ref('cost');
+    line.classList.toggle('widget-readout--warning', !cost.fits);
+    const vars = { params: this.number(cost.params, 0), memory: this.megabytes(cost.trainingBytes), time: this.duration(Math.max(1, cost.seconds)), backend: this.#chosen ?? this.backend };
+    line.textContent = this.t(cost.fits ? (cost.measured ? 'mlp.cost' : 'mlp.costAssumed') : 'mlp.tooBig', vars);
+    this.dataset.params = String(cost.params);
+  }
+
+  protected megabytes(bytes: number): string {
+    return this.t('mlp.megabytes', { mb: this.number(bytes / 1024 ** 2, bytes < 10 * 1024 ** 2 ? 1 : 0) });
+  }
+}
