@@ -411,14 +411,16 @@ export class LabHost extends SerialHost {
       const current = this.#current;
       if (current?.jobId !== jobId) return;
       current.step = step;
-      const previous = this.#previous.get(jobId);
+      const kept = this.#previous.get(jobId);
+      const previous = kept?.step === step - 1 ? kept.tensors : new Map<string, tf.Tensor>();
+      const parameters = new Set(current.model.namedVariables().map(([name]) => name));
       for (const watch of this.#watches.get(jobId) ?? []) {
         if (step % watch.every !== 0) continue;
-        // Without a copy of the step before (a watch that came in between, a resumed run's first step), its update keys wait for the next snapshot.
-        const updates = updateParameters(watch.probes);
-        if (updates.length > 0 && (previous?.step !== step - 1 || updates.some((name) => !previous.tensors.has(name)))) continue;
+        // A parameter not copied the step before (the watch came in between, a resumed run's
+        // first step) waits for the next snapshot; an unknown one fails it, listing the valid ones.
+        if (updateParameters(watch.probes).some((name) => parameters.has(name) && !previous.has(name))) continue;
         try {
-          await this.#postSnapshot(current, watch, previous?.tensors);
+          await this.#postSnapshot(current, watch, previous);
         } catch (err) {
           // A watch that cannot be taken (an unknown key, a bad probe) is dropped; training goes on.
           this.#watches.set(jobId, (this.#watches.get(jobId) ?? []).filter((w) => w !== watch));

@@ -236,6 +236,16 @@ describe('parameter keys', () => {
     }
   });
 
+  it('drops a watch of an unknown parameter with the list of valid ones, and keeps the others', async () => {
+    const { host, of } = await makeHost('wasm');
+    const watch = (requestId: number, every: number, key: string) => host.receive({ type: 'watch', jobId: 1, requestId, every, input: { text: 'emma' }, probes: { s: { key, as: 'scale' } } });
+    await watch(1, 3, 'update.nope');
+    await watch(2, 4, 'update.out.b');
+    await host.receive({ type: 'start', jobId: 1, job: { kind: 'plan', dataset: 'names', plan: { ...SMALL_MLP, steps: 12, evalEvery: 0 } } });
+    expect(of('error')).toEqual([expect.objectContaining({ jobId: 1, message: "the mlp model has no parameter 'nope' (in 'update.nope'); valid parameters: embedding, hidden.w, hidden.b, out.w, out.b" })]);
+    expect(of('snapshot').map((s) => `${s.requestId}@${s.step}`)).toEqual(['2@4', '2@8', '2@12']);
+  });
+
   it('watching parameter keys every N steps gives 200 / N snapshots, leaves no tensors behind and does not change the losses', async () => {
     const { host, of, tensorsAtSnapshot } = await makeHost('wasm');
     const probes: Record<string, Probe> = {
