@@ -1,7 +1,7 @@
 import type { TrainingPlan } from '../../lab/train/run';
 import type { LossPoint } from '../../lab/worker/protocol';
 import type { LossReference } from '../views/lossChart';
-import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, OVERFIT_GAP, referenceFor, startVerdict } from './dynamicsSchema';
+import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, referenceFor, startVerdict } from './dynamicsSchema';
 import { define } from './labWidget';
 import { MlpRunWidget, type ReferenceCurve } from './mlpRunWidget';
 import type { RunPhase, RunState } from './runLifecycle';
@@ -88,7 +88,7 @@ class DynamicsTrainerElement extends MlpRunWidget<typeof DYNAMICS_SCHEMA, typeof
     if (train === undefined || dev === undefined || !Number.isFinite(train) || !Number.isFinite(dev)) return;
     const gap = dev - train;
     this.dataset.gap = String(gap);
-    this.ref('gap').textContent = this.t(gap > OVERFIT_GAP ? 'dyn.gapLarge' : 'dyn.gapSmall', { train: this.loss(train), dev: this.loss(dev), gap: this.loss(gap) });
+    this.ref('gap').textContent = this.t(overfits(train, dev) ? 'dyn.gapLarge' : 'dyn.gapSmall', { train: this.loss(train), dev: this.loss(dev), gap: this.loss(gap) });
   }
 }
 

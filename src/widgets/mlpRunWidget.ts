@@ -63,6 +63,8 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
   /** The current run's latest loss of each series. */
   protected last: Partial<Record<LossPoint['series'], number>> = {};
   #chart: LossChartView | undefined;
+  /** Whether the chart has the reference run's series (and so its legend entry). */
+  #chartHasReference = false;
   #probe: ProbeResult[] = [];
   #chosen: BackendName | undefined;
   #watchRequest = 0;
@@ -80,10 +82,7 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
 
   protected override setup(): void {
     this.facts = JSON.parse(this.ref('facts').textContent || '{}') as MlpFacts;
-    this.#chart = trainingChart(this.ref('chart'), this.locale, this.chartAria(), this.steps, [
-      { key: REFERENCE_SERIES, label: this.t('mlp.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 },
-    ]);
-    this.showReferences();
+    this.resetChart();
     super.setup();
     this.showCost();
   }
@@ -201,17 +200,22 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
     if (status[phase] !== undefined) this.setStatus(status[phase]);
   }
 
-  /** Empties the chart for a run of the current settings: its steps, its reference lines and curve. */
+  /**
+   * Empties the chart for a run of the current settings: its steps, its reference lines and the
+   * reference run's dev curve (dashed), up to the run's last step. The reference run has a legend
+   * entry only while one applies, so the chart is made again when that changes.
+   */
   protected resetChart(): void {
-    this.#chart?.reset({ totalSteps: this.steps });
-    this.showReferences();
-  }
-
-  /** The chart's fixed lines and the reference run's dev curve (dashed), up to the run's last step. */
-  protected showReferences(): void {
-    this.#chart?.setReferences(this.referenceLines());
     const curve = this.referenceCurve();
-    if (curve) this.#chart?.append(curve.points.filter((p) => p.step <= this.steps).map((p) => ({ step: p.step, series: REFERENCE_SERIES, loss: p.dev })));
+    if (!this.#chart || this.#chartHasReference !== (curve !== undefined)) {
+      this.#chart?.destroy();
+      const extra = curve ? [{ key: REFERENCE_SERIES, label: this.t('mlp.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 }] : [];
+      this.#chart = trainingChart(this.ref('chart'), this.locale, this.chartAria(), this.steps, extra);
+      this.#chartHasReference = curve !== undefined;
+    }
+    this.#chart.reset({ totalSteps: this.steps });
+    this.#chart.setReferences(this.referenceLines());
+    if (curve) this.#chart.append(curve.points.filter((p) => p.step <= this.steps).map((p) => ({ step: p.step, series: REFERENCE_SERIES, loss: p.dev })));
   }
 
   #cost(): MlpCost {

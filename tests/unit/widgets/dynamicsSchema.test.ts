@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../../../lab/train/recipes';
 import curve from '../../../public/checkpoints/names-mlp-lecture.curve.json';
-import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, referenceFor, startVerdict } from '../../../src/widgets/dynamicsSchema';
+import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, referenceFor, startVerdict } from '../../../src/widgets/dynamicsSchema';
 import type { ReferenceCurve } from '../../../src/widgets/mlpRunWidget';
 import { mlpCost, MLP_SCHEMA, mlpPlan, type MlpValues } from '../../../src/widgets/mlpSchema';
 import { defaults, withDefaults } from '../../../src/widgets/urlState';
@@ -77,5 +77,14 @@ describe('the step-0 loss in words', () => {
     expect(startVerdict(3.2, uniform)).toBe('near');
     expect(startVerdict(3.7, uniform)).toBe('above');
     expect(startVerdict(27, uniform)).toBe('far');
+  });
+});
+
+describe('the train/dev gap in words', () => {
+  it('calls a gap overfitting from a twentieth of the dev loss', () => {
+    expect(overfits(2.1, 2.17)).toBe(false);
+    expect(overfits(1.8, 2.3)).toBe(true);
+    // Early in a naive run the train estimate is noisy: 0.12 nats at 7.4 is not overfitting.
+    expect(overfits(7.27, 7.4)).toBe(false);
   });
 });
