@@ -18,6 +18,9 @@ const UNIFORM_LOSS = Math.log(27);
 /** How much higher than its start the chart shows the loss: above, the blow-up leaves the frame, and the curve's dip keeps its height. */
 const HEADROOM = 1.2;
 
+/** The loss axis before a test has drawn anything: where the losses of names' models lie. */
+const INITIAL_LOSS_AXIS: [number, number] = [2, 4];
+
 /** Longest the widget waits for the target trainer's code before telling it the rate anyway. */
 const TARGET_WAIT_MS = 10_000;
 
@@ -60,6 +63,7 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
       ],
       guides: [{ value: UNIFORM_LOSS, label: words['lrf.uniform'] }],
       xDomain: [min, max],
+      yDomain: INITIAL_LOSS_AXIS,
       picker: { series: 'smoothed', onPick: (x) => this.#choose(x) },
       formatX: (x) => this.#rate(x),
       formatY: (y) => formatLoss(y, locale, 3),
@@ -123,7 +127,7 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
     this.#last = undefined;
     this.#chart?.reset();
     this.#chart?.setDomain('x', [min, max]);
-    this.#chart?.setDomain('y', undefined);
+    this.#chart?.setDomain('y', INITIAL_LOSS_AXIS);
     this.#choose(undefined);
     for (const part of ['progress', 'verdict']) this.ref(part).textContent = '';
     for (const key of ['step', 'suggested', 'minimum', 'stoppedEarly']) delete this.dataset[key];
