@@ -65,7 +65,8 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
       xDomain: [min, max],
       yDomain: INITIAL_LOSS_AXIS,
       picker: { series: 'smoothed', onPick: (x) => this.#choose(x) },
-      formatX: (x) => this.#rate(x),
+      // Three digits on the curve: two steps of a sweep can share two (0.0018 and 0.0018 at 200 steps).
+      formatX: (x) => formatSignificant(x, locale, 3),
       formatY: (y) => formatLoss(y, locale, 3),
       labels: {
         x: words['lrf.axisRate'],

@@ -99,10 +99,10 @@ for (const lang of ['en', 'zh-cn'] as const) {
       await max.blur();
       await expect(error).toContainText(t['lrf.rangeRefused'].replace('{given}', '20'));
       await expect(max).toHaveValue('0.01');
-      await max.fill('1e0');
+      await max.fill('5e-1');
       await max.blur();
       await expect(error).toBeHidden();
-      await expect(page).toHaveURL(/lrf\.max=1(&|$)/);
+      await expect(page).toHaveURL(/lrf\.max=0\.5(&|$)/);
       await finder.getByRole('button', { name: t['lrf.start'], exact: true }).click();
       await expect(finder).not.toHaveAttribute('data-refused', 'true');
       await expect(finder).toHaveAttribute('data-state', /loading|running/);
