@@ -60,6 +60,8 @@ export interface LineChartLabels extends ChartLabels {
   guide?: string;
   /** A marker's label. Placeholders `{label}`, `{x}`. Default `{label} {x}`. */
   marker?: string;
+  /** The tooltip beside the picked point, with the readout's placeholders; short, for a phone. Default: the readout. */
+  tip?: string;
 }
 
 /** The optional picker: the reader chooses one x value of a series, by click or by keys. */
@@ -594,15 +596,15 @@ export class LineChartView {
     }
     const x = pickSeries.xs[shown]!;
     const log = this.#opts.x === 'log';
-    const text = fillTemplate(this.#opts.labels.readout, {
+    const vars = {
       x: this.#formatX(x),
       ...Object.fromEntries([...this.#series].map(([key, s]) => [key, s.xs.length ? this.#formatY(s.ys[nearestIndex(s.xs, x, log)]!) : MISSING])),
-    });
-    this.#frame.say(text);
+    };
+    const { readout, tip } = this.#opts.labels;
+    this.#frame.say(fillTemplate(readout, vars));
     if (!this.#tipShown) return this.#frame.hideTip();
     const scale = this.#frame.scaleOf(geometry.width);
-    this.#frame.showTip(text, { x: point[0]!.x * scale, y: clamp(point[0]!.y, top!, bottom!) * scale, height: 0 }, geometry.width * scale);
-    this.#frame.scrollIntoView(point[0]!.x * scale - 40, point[0]!.x * scale + 40, MARGIN.left * scale);
+    this.#frame.showTip(fillTemplate(tip ?? readout, vars), { x: point[0]!.x * scale, y: clamp(point[0]!.y, top!, bottom!) * scale, height: 0 }, geometry.width * scale);
   }
 
   #choose(index: number | null, notify: boolean): void {

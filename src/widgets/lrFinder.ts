@@ -72,6 +72,9 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
         x: words['lrf.axisRate'],
         y: words['chart.loss'],
         readout: words['lrf.readout'],
+        tip: words['lrf.tip'],
+        // The markers' labels carry their rate as the verdict writes it (two digits).
+        marker: '{label}',
         readoutEmpty: words['lrf.readoutEmpty'],
         aria: words['lrf.aria'],
         grid: words['lrf.grid'],
@@ -234,8 +237,8 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
     if (suggestion) {
       const { learningRate, rule, minimum } = suggestion;
       const markers: LineMarker[] = [
-        { x: learningRate, label: this.t(rule === 'steepest' ? 'lrf.markSteepest' : 'lrf.markTenth'), color: 'var(--chart-2)' },
-        { x: minimum.learningRate, label: this.t('lrf.markLowest'), color: 'var(--text)' },
+        { x: learningRate, label: this.t(rule === 'steepest' ? 'lrf.markSteepest' : 'lrf.markTenth', { rate: this.#rate(learningRate) }), color: 'var(--chart-2)' },
+        { x: minimum.learningRate, label: this.t('lrf.markLowest', { rate: this.#rate(minimum.learningRate) }), color: 'var(--text)' },
       ];
       this.#chart?.setMarkers(markers);
       this.dataset.suggested = String(learningRate);
