@@ -3,7 +3,7 @@ import { drawAxes } from './axes';
 import { ChartFrame, type ChartLabels, clamp, round1 } from './chartFrame';
 import { setColumns, setRows, textWidth } from './dom';
 import { fillTemplate, formatTick, MISSING, numberFormat, tickStep } from './format';
-import { createLegend, renderLegend } from './legend';
+import { createLegend, type CurveStyle, drawCurves, renderLegend } from './curves';
 import { RedrawBatch } from './redrawBatch';
 import { thinEvenly } from './tableRows';
 
@@ -17,19 +17,7 @@ export interface LinePoint {
 }
 
 /** How one curve looks. */
-export interface LineSeriesConfig {
-  key: string;
-  /** Legend, readout and table text. */
-  label: string;
-  /** A CSS colour, normally a theme variable (`var(--chart-1)`), so it follows the page's theme. */
-  color: string;
-  /** SVG `stroke-dasharray`, e.g. `4 3`. */
-  dash?: string;
-  /** Line opacity; a noisy curve under its smoothed one reads better faint. Default 1. */
-  opacity?: number;
-  /** Line width in px. Default 1.75. */
-  width?: number;
-}
+export type LineSeriesConfig = CurveStyle;
 
 /** A labelled horizontal line at a y value: the 1e-3 of an update-to-weight ratio, a uniform guess's loss. */
 export interface LineGuide {
@@ -381,19 +369,7 @@ export class LineChartView {
       line<number>()
         .x((v) => round1(x(v)))
         .y((_, i) => round1(y(s.ys[i] ?? NaN)))(s.xs) ?? '';
-    svg
-      .select('.line-lines')
-      .selectAll<SVGPathElement, Series>('path')
-      .data(series, (s) => s.config.key)
-      .join('path')
-      .attr('data-series', (s) => s.config.key)
-      .attr('d', pathOf)
-      .style('stroke', (s) => s.config.color)
-      .style('stroke-width', (s) => String(s.config.width ?? 1.75))
-      .style('stroke-opacity', (s) => String(s.config.opacity ?? 1))
-      .style('stroke-dasharray', (s) => s.config.dash ?? null)
-      .style('stroke-linejoin', 'round')
-      .style('stroke-linecap', 'round');
+    drawCurves(svg.select<SVGGElement>('.line-lines'), series, pathOf);
 
     this.#renderGuides(box);
     this.#renderMarkers(box);

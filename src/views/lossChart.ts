@@ -3,7 +3,7 @@ import { drawAxes } from './axes';
 import { ChartFrame, clamp, round1 } from './chartFrame';
 import { setRows } from './dom';
 import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat, tickStep } from './format';
-import { createLegend, renderLegend } from './legend';
+import { createLegend, type CurveStyle, drawCurves, renderLegend } from './curves';
 import { RedrawBatch } from './redrawBatch';
 import { thinEvenly } from './tableRows';
 
@@ -16,19 +16,7 @@ export interface LossChartPoint {
 }
 
 /** How one curve looks. */
-export interface LossSeriesConfig {
-  key: string;
-  /** Legend and table text. */
-  label: string;
-  /** A CSS colour, normally a theme variable: `var(--chart-1)`. */
-  color: string;
-  /** SVG `stroke-dasharray`, e.g. `4 3`. */
-  dash?: string;
-  /** Line opacity; a noisy minibatch curve reads better faint. Default 1. */
-  opacity?: number;
-  /** Line width in px. Default 1.75. */
-  width?: number;
-}
+export type LossSeriesConfig = CurveStyle;
 
 /** A horizontal line at a known loss, e.g. the count bigram's NLL. */
 export interface LossReference {
@@ -296,19 +284,7 @@ export class LossChartView {
       line<number>()
         .x((step) => round1(x(step)))
         .y((_, i) => round1(y(s.losses[i] ?? 0)))(s.steps) ?? '';
-    svg
-      .select('.loss-lines')
-      .selectAll<SVGPathElement, Series>('path')
-      .data(series, (s) => s.config.key)
-      .join('path')
-      .attr('data-series', (s) => s.config.key)
-      .attr('d', pathOf)
-      .style('stroke', (s) => s.config.color)
-      .style('stroke-width', (s) => String(s.config.width ?? 1.75))
-      .style('stroke-opacity', (s) => String(s.config.opacity ?? 1))
-      .style('stroke-dasharray', (s) => s.config.dash ?? null)
-      .style('stroke-linejoin', 'round')
-      .style('stroke-linecap', 'round');
+    drawCurves(svg.select<SVGGElement>('.loss-lines'), series, pathOf);
 
     // Dots on sparse curves (evaluations every few steps) so single points are visible too.
     const plotWidth = plotRight - MARGIN.left;

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatSignificant, LineChartView, type LineChartOptions, type LinePoint, nearestIndex } from '../../../src/views/lineChart';
-import { normalizeSvg } from './helpers';
+import { holdAnimationFrames, normalizeSvg } from './helpers';
 
 const labels: LineChartOptions['labels'] = {
   x: 'learning rate',
@@ -36,9 +36,7 @@ let frames: FrameRequestCallback[];
 beforeEach(() => {
   container = document.createElement('div');
   document.body.append(container);
-  frames = [];
-  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
-  vi.stubGlobal('cancelAnimationFrame', () => undefined);
+  frames = holdAnimationFrames();
 });
 afterEach(() => {
   container.remove();
