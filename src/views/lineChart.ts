@@ -1,14 +1,18 @@
 import { line, scaleLinear, scaleLog, type ScaleContinuousNumeric, type Selection } from 'd3';
 import { drawAxes } from './axes';
 import { ChartFrame, type ChartLabels, clamp, round1 } from './chartFrame';
-import { setColumns, setRows, textWidth } from './dom';
+import { setColumns, setRows } from './dom';
 import { fillTemplate, formatTick, MISSING, numberFormat, tickStep } from './format';
+import { drawGuides, drawMarkers, type LineGuide, type LineMarker, MARKER_ROW, type MarkerLayout, placeMarkers, type PlotEdges } from './lineMarks';
+import { formatSignificant, logTicks, nearestIndex } from './logScale';
 import { createLegend, type CurveStyle, drawCurves, renderLegend } from './curves';
 import { RedrawBatch } from './redrawBatch';
 import { thinEvenly } from './tableRows';
 
 /** How an axis maps values: evenly, or by orders of magnitude (only positive values are drawn). */
 export type ScaleKind = 'linear' | 'log';
+
+export type { LineGuide, LineMarker } from './lineMarks';
 
 /** One point of a curve. */
 export interface LinePoint {
@@ -18,22 +22,6 @@ export interface LinePoint {
 
 /** How one curve looks. */
 export type LineSeriesConfig = CurveStyle;
-
-/** A labelled horizontal line at a y value: the 1e-3 of an update-to-weight ratio, a uniform guess's loss. */
-export interface LineGuide {
-  value: number;
-  label: string;
-  /** A CSS colour; the axis colour by default. */
-  color?: string;
-}
-
-/** A labelled vertical line at an x value: a suggested learning rate, a minimum. */
-export interface LineMarker {
-  x: number;
-  label: string;
-  /** A CSS colour; the text colour by default. */
-  color?: string;
-}
 
 /**
  * The chart's strings. `readout` (the picked point) fills `{x}` and, for each series, `{<key>}`
@@ -111,9 +99,6 @@ interface Geometry {
 }
 
 const MARGIN = { top: 14, right: 16, bottom: 40, left: 56 };
-/** Height of one row of marker labels above the plot. */
-const MARKER_ROW = 15;
-const FONT_SIZE = 11;
 let clipIds = 0;
 
 /**
@@ -330,19 +315,8 @@ export class LineChartView {
     return kind === 'log' ? scaleLog().domain(domain).range(range) : scaleLinear().domain(domain).range(range);
   }
 
-  /** Tick values: powers of ten on a log axis spanning two or more, else 1-2-5 steps; evenly spaced on a linear one. */
   #ticks(scale: Scale, kind: ScaleKind | undefined, count: number): number[] {
-    if (kind !== 'log') return scale.ticks(count);
-    const [a, b] = scale.domain() as [number, number];
-    const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
-    const powers: number[] = [];
-    for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) powers.push(10 ** e);
-    if (powers.length >= 2) {
-      const stride = Math.ceil(powers.length / Math.max(2, count));
-      return powers.filter((_, i) => i % stride === 0);
-    }
-    const steps = scale.ticks(count).filter((t) => [1, 2, 5].includes(Math.round(t / 10 ** Math.floor(Math.log10(t) + 1e-9))));
-    return steps.length >= 2 ? steps : scale.ticks(count);
+    return kind === 'log' ? logTicks(scale, count) : scale.ticks(count);
   }
 
   #render(): void {
@@ -378,44 +352,10 @@ export class LineChartView {
     this.#drawPick();
   }
 
-  #renderGuides(box: { left: number; right: number; top: number; bottom: number }): void {
+  #renderGuides(box: PlotEdges): void {
     const y = this.#geometry!.y;
-    const guides = this.#guides
-      .filter((g) => this.#drawable(g.value, this.#opts.y))
-      .map((g) => ({ ...g, y: round1(y(g.value)), text: this.#guideText(g) }))
-      .filter((g) => g.y >= box.top - 0.5 && g.y <= box.bottom + 0.5);
-    const color = (g: LineGuide) => g.color ?? 'var(--chart-axis)';
-    const groups = this.#svg
-      .select('.line-guides')
-      .selectAll('g')
-      .data(guides)
-      .join((enter) => enter.append('g').call((g) => {
-        g.append('line');
-        g.append('text');
-      }));
-    groups
-      .select('line')
-      .attr('x1', box.left)
-      .attr('x2', box.right)
-      .attr('y1', (g) => g.y)
-      .attr('y2', (g) => g.y)
-      .style('stroke', color)
-      .style('stroke-width', '1.25')
-      .style('stroke-dasharray', '5 4');
-    // The label sits at the right end above its line (below it at the very top), haloed so a
-    // curve behind it does not hide it.
-    groups
-      .select('text')
-      .attr('x', box.right - 4)
-      .attr('y', (g) => (g.y - box.top < FONT_SIZE + 2 ? g.y + FONT_SIZE + 2 : g.y - 4))
-      .attr('text-anchor', 'end')
-      .attr('font-size', FONT_SIZE)
-      .style('fill', color)
-      .style('stroke', 'var(--bg)')
-      .style('stroke-width', '3')
-      .style('stroke-linejoin', 'round')
-      .style('paint-order', 'stroke')
-      .text((g) => g.text);
+    const guides = this.#guides.filter((g) => this.#drawable(g.value, this.#opts.y)).map((g) => ({ guide: g, y: round1(y(g.value)), text: this.#guideText(g) }));
+    drawGuides(this.#svg.select<SVGGElement>('.line-guides'), guides, box);
   }
 
   #guideText(g: LineGuide): string {
@@ -426,59 +366,16 @@ export class LineChartView {
     return fillTemplate(this.#opts.labels.marker ?? '{label} {x}', { label: m.label, x: this.#formatX(m.x) });
   }
 
-  /**
-   * Where each marker's label goes above the plot: anchored at its line (to its left near the
-   * right edge), in the first row where it overlaps no other label.
-   */
-  #markerLayout(width: number): { rows: number; placed: { marker: LineMarker; text: string; anchor: 'start' | 'end'; row: number; x: number }[] } {
+  /** The markers' labels placed above the plot, in as many rows as they need. */
+  #markerLayout(width: number): MarkerLayout {
     const right = width - MARGIN.right;
     const x = this.#scale(this.#opts.x, this.#domain('x'), [MARGIN.left, right]);
-    const spans: [number, number][][] = [];
-    const placed = this.#markers
-      .filter((m) => this.#drawable(m.x, this.#opts.x))
-      .map((marker) => {
-        const text = this.#markerText(marker);
-        const at = clamp(x(marker.x), MARGIN.left, right);
-        const w = textWidth(text, FONT_SIZE) + 4;
-        const anchor: 'start' | 'end' = at + w > width ? 'end' : 'start';
-        const span: [number, number] = anchor === 'start' ? [at, at + w] : [at - w, at];
-        let row = spans.findIndex((taken) => taken.every(([a, b]) => span[1] < a || span[0] > b));
-        if (row < 0) row = spans.push([]) - 1;
-        spans[row]!.push(span);
-        return { marker, text, anchor, row, x: at };
-      });
-    return { rows: spans.length, placed };
+    const markers = this.#markers.filter((m) => this.#drawable(m.x, this.#opts.x)).map((marker) => ({ marker, text: this.#markerText(marker), x: clamp(x(marker.x), MARGIN.left, right) }));
+    return placeMarkers(markers, width);
   }
 
-  #renderMarkers(box: { left: number; right: number; top: number; bottom: number }): void {
-    const { placed, rows } = this.#markerLayout(this.#geometry!.width);
-    const color = (d: (typeof placed)[number]) => d.marker.color ?? 'var(--text)';
-    const groups = this.#svg
-      .select('.line-markers')
-      .selectAll('g')
-      .data(placed)
-      .join((enter) => enter.append('g').call((g) => {
-        g.append('line');
-        g.append('text');
-      }))
-      .attr('data-x', (d) => d.marker.x);
-    groups
-      .select('line')
-      .attr('x1', (d) => round1(d.x))
-      .attr('x2', (d) => round1(d.x))
-      .attr('y1', (d) => box.top - (rows - d.row) * MARKER_ROW + 3)
-      .attr('y2', box.bottom)
-      .style('stroke', color)
-      .style('stroke-width', '1.25')
-      .style('stroke-dasharray', '3 3');
-    groups
-      .select('text')
-      .attr('x', (d) => round1(d.anchor === 'start' ? d.x + 3 : d.x - 3))
-      .attr('y', (d) => box.top - (rows - d.row - 1) * MARKER_ROW - 4)
-      .attr('text-anchor', (d) => d.anchor)
-      .attr('font-size', FONT_SIZE)
-      .style('fill', color)
-      .text((d) => d.text);
+  #renderMarkers(box: PlotEdges): void {
+    drawMarkers(this.#svg.select<SVGGElement>('.line-markers'), this.#markerLayout(this.#geometry!.width), box);
   }
 
   #describe(): void {
@@ -643,30 +540,4 @@ export class LineChartView {
     this.#tipShown = true;
     this.#choose(index, true);
   };
-}
-
-/** The index of the value of `xs` nearest `x` (in log distance when `log`). */
-export function nearestIndex(xs: readonly number[], x: number, log = false): number {
-  const d = (v: number) => (log ? Math.abs(Math.log(v) - Math.log(x)) : Math.abs(v - x));
-  let best = 0;
-  for (let i = 1; i < xs.length; i++) if (d(xs[i]!) < d(xs[best]!)) best = i;
-  return best;
-}
-
-/**
- * A number with `digits` significant digits, in the page's locale, for values across orders of
- * magnitude (learning rates, update ratios): plain from 0.001 up to 10,000 (`0.003`, `0.03`,
- * `30`), else in e-notation (`3e-5`, `1.5e-4`), as the papers and the trainers' settings write them.
- */
-export function formatSignificant(x: number, locale: string | undefined, digits = 2): string {
-  if (!Number.isFinite(x)) return MISSING;
-  const abs = Math.abs(x);
-  if (abs === 0 || (abs >= 1e-3 && abs < 1e4)) return numberFormat(locale, { maximumSignificantDigits: digits }).format(x);
-  let exponent = Math.floor(Math.log10(abs));
-  let mantissa = Number((x / 10 ** exponent).toPrecision(digits));
-  if (Math.abs(mantissa) >= 10) {
-    mantissa /= 10;
-    exponent += 1;
-  }
-  return `${numberFormat(locale, { maximumSignificantDigits: digits }).format(mantissa)}e${exponent}`;
 }

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatSignificant, LineChartView, type LineChartOptions, type LinePoint, nearestIndex } from '../../../src/views/lineChart';
+import { LineChartView, type LineChartOptions, type LinePoint } from '../../../src/views/lineChart';
+import { formatSignificant, nearestIndex } from '../../../src/views/logScale';
 import { holdAnimationFrames, normalizeSvg } from './helpers';
 
 const labels: LineChartOptions['labels'] = {
