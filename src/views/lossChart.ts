@@ -1,7 +1,11 @@
-import { axisBottom, axisLeft, line, scaleLinear, select, type ScaleLinear, type Selection } from 'd3';
-import { ChartFrame, clamp, round1, styleAxis } from './chartFrame';
+import { line, scaleLinear, type ScaleLinear, type Selection } from 'd3';
+import { drawAxes } from './axes';
+import { ChartFrame, clamp, round1 } from './chartFrame';
 import { setRows } from './dom';
 import { fillTemplate, formatLoss, formatTick, MISSING, numberFormat, tickStep } from './format';
+import { createLegend, type CurveStyle, drawCurves, renderLegend } from './curves';
+import { RedrawBatch } from './redrawBatch';
+import { thinEvenly } from './tableRows';
 
 /** One loss measurement. */
 export interface LossChartPoint {
@@ -12,19 +16,7 @@ export interface LossChartPoint {
 }
 
 /** How one curve looks. */
-export interface LossSeriesConfig {
-  key: string;
-  /** Legend and table text. */
-  label: string;
-  /** A CSS colour, normally a theme variable: `var(--chart-1)`. */
-  color: string;
-  /** SVG `stroke-dasharray`, e.g. `4 3`. */
-  dash?: string;
-  /** Line opacity; a noisy minibatch curve reads better faint. Default 1. */
-  opacity?: number;
-  /** Line width in px. Default 1.75. */
-  width?: number;
-}
+export type LossSeriesConfig = CurveStyle;
 
 /** A horizontal line at a known loss, e.g. the count bigram's NLL. */
 export interface LossReference {
@@ -120,8 +112,7 @@ export class LossChartView {
   #series = new Map<string, Series>();
   #references: LossReference[] = [];
   #totalSteps: number;
-  #animationFrame: number | undefined;
-  #dirty = false;
+  readonly #redraw = new RedrawBatch(() => this.#render());
   #count = 0;
   #yMin = Infinity;
   #yMax = -Infinity;
@@ -138,13 +129,11 @@ export class LossChartView {
       className: 'chart loss-chart',
       width: opts.width,
       table: { summary: labels.tableSummary, columns: [labels.colStep, labels.colSeries, labels.colLoss], caption: labels.tableCaption },
-      onResize: () => this.#schedule(),
+      onResize: () => this.#redraw.schedule(),
     });
     if (!labels.tableCaption) this.#frame.table.caption.remove();
 
-    this.#legend = doc.createElement('ul');
-    this.#legend.className = 'chart-legend';
-    Object.assign(this.#legend.style, { listStyle: 'none', display: 'flex', flexWrap: 'wrap', gap: '0.25rem 1rem', margin: '0 0 0.25rem', padding: '0', fontSize: '0.875rem' });
+    this.#legend = createLegend(doc);
 
     this.#svg = this.#frame.svg.style('overflow', 'visible');
     this.#svg.append('g').attr('class', 'loss-grid');
@@ -161,7 +150,7 @@ export class LossChartView {
 
     for (const config of opts.series) this.#series.set(config.key, { config, steps: [], losses: [] });
     this.#renderLegend();
-    this.#render();
+    this.#redraw.now();
   }
 
   /** The element the view appended to its container. */
@@ -186,13 +175,13 @@ export class LossChartView {
       if (p.loss > this.#yMax) this.#yMax = p.loss;
       if (p.step > this.#xMax) this.#xMax = p.step;
     }
-    this.#schedule();
+    this.#redraw.schedule();
   }
 
   /** Replaces the reference lines; non-finite values are skipped. */
   setReferences(refs: readonly LossReference[]): void {
     this.#references = refs.filter((r) => Number.isFinite(r.value));
-    this.#schedule();
+    this.#redraw.schedule();
   }
 
   /** Replaces all points (and the references and total steps, where given). */
@@ -208,18 +197,17 @@ export class LossChartView {
     this.#clear();
     this.#references = [];
     if (opts.totalSteps !== undefined) this.#totalSteps = opts.totalSteps;
-    this.#schedule();
+    this.#redraw.schedule();
   }
 
   /** Draws now whatever is waiting for the next animation frame (tests, or before a screenshot). */
   flush(): void {
-    if (this.#dirty) this.#render();
+    this.#redraw.flush();
   }
 
   /** Removes the view, its observer and any pending frame. */
   destroy(): void {
-    if (this.#animationFrame !== undefined && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.#animationFrame);
-    this.#animationFrame = undefined;
+    this.#redraw.cancel();
     this.#frame.destroy();
   }
 
@@ -246,19 +234,6 @@ export class LossChartView {
     return series;
   }
 
-  #schedule(): void {
-    this.#dirty = true;
-    if (this.#animationFrame !== undefined) return;
-    if (typeof requestAnimationFrame !== 'function') {
-      this.#render();
-      return;
-    }
-    this.#animationFrame = requestAnimationFrame(() => {
-      this.#animationFrame = undefined;
-      this.flush();
-    });
-  }
-
   #state(): LossChartState {
     const last: Record<string, number> = {};
     for (const [key, s] of this.#series) {
@@ -269,34 +244,10 @@ export class LossChartView {
   }
 
   #renderLegend(): void {
-    const doc = this.#frame.root.ownerDocument;
-    const items = [...this.#series.values()].map(({ config }) => {
-      const li = doc.createElement('li');
-      Object.assign(li.style, { display: 'inline-flex', alignItems: 'center', gap: '0.4em' });
-      const swatch = select(li)
-        .append('svg')
-        .attr('width', 22)
-        .attr('height', 10)
-        .attr('viewBox', '0 0 22 10')
-        .attr('aria-hidden', 'true');
-      swatch
-        .append('line')
-        .attr('x1', 1)
-        .attr('x2', 21)
-        .attr('y1', 5)
-        .attr('y2', 5)
-        .style('stroke', config.color)
-        .style('stroke-width', '2.5')
-        .style('stroke-opacity', String(Math.max(0.6, config.opacity ?? 1)))
-        .style('stroke-dasharray', () => config.dash ?? null);
-      li.append(doc.createTextNode(config.label));
-      return li;
-    });
-    this.#legend.replaceChildren(...items);
+    renderLegend(this.#legend, [...this.#series.values()].map((s) => s.config));
   }
 
   #render(): void {
-    this.#dirty = false;
     const { labels, locale } = this.#opts;
     const digits = this.#opts.digits ?? DEFAULT_DIGITS;
     const width = Math.max(240, this.#frame.width);
@@ -317,42 +268,14 @@ export class LossChartView {
     const yTickValues = y.ticks(yTicks);
     const xStep = tickStep(xTickValues);
     const yStep = tickStep(yTickValues);
-    svg
-      .select<SVGGElement>('.loss-x-axis')
-      .attr('transform', `translate(0 ${plotBottom})`)
-      .call(axisBottom(x).tickValues(xTickValues).tickFormat((d) => formatTick(Number(d), locale, xStep)).tickSizeOuter(0))
-      .call(styleAxis);
-    svg
-      .select<SVGGElement>('.loss-y-axis')
-      .attr('transform', `translate(${MARGIN.left} 0)`)
-      .call(axisLeft(y).tickValues(yTickValues).tickFormat((d) => formatTick(Number(d), locale, yStep)).tickSizeOuter(0))
-      .call(styleAxis);
-    svg
-      .select('.loss-grid')
-      .selectAll('line')
-      .data(yTickValues)
-      .join('line')
-      .attr('x1', MARGIN.left)
-      .attr('x2', plotRight)
-      .attr('y1', (d) => y(d))
-      .attr('y2', (d) => y(d))
-      .style('stroke', 'var(--chart-grid)')
-      .style('stroke-width', '1');
-    svg
-      .select('.loss-x-title')
-      .attr('x', (MARGIN.left + plotRight) / 2)
-      .attr('y', height - 4)
-      .attr('text-anchor', 'middle')
-      .attr('font-size', 12)
-      .style('fill', 'var(--muted)')
-      .text(labels.x);
-    svg
-      .select('.loss-y-title')
-      .attr('transform', `translate(12 ${(MARGIN.top + plotBottom) / 2}) rotate(-90)`)
-      .attr('text-anchor', 'middle')
-      .attr('font-size', 12)
-      .style('fill', 'var(--muted)')
-      .text(labels.y);
+    drawAxes(
+      svg,
+      'loss',
+      { left: MARGIN.left, right: plotRight, top: MARGIN.top, bottom: plotBottom, height },
+      { scale: x, ticks: xTickValues, format: (d) => formatTick(d, locale, xStep) },
+      { scale: y, ticks: yTickValues, format: (d) => formatTick(d, locale, yStep) },
+      labels,
+    );
 
     this.#renderReferences(x, y);
 
@@ -361,19 +284,7 @@ export class LossChartView {
       line<number>()
         .x((step) => round1(x(step)))
         .y((_, i) => round1(y(s.losses[i] ?? 0)))(s.steps) ?? '';
-    svg
-      .select('.loss-lines')
-      .selectAll<SVGPathElement, Series>('path')
-      .data(series, (s) => s.config.key)
-      .join('path')
-      .attr('data-series', (s) => s.config.key)
-      .attr('d', pathOf)
-      .style('stroke', (s) => s.config.color)
-      .style('stroke-width', (s) => String(s.config.width ?? 1.75))
-      .style('stroke-opacity', (s) => String(s.config.opacity ?? 1))
-      .style('stroke-dasharray', (s) => s.config.dash ?? null)
-      .style('stroke-linejoin', 'round')
-      .style('stroke-linecap', 'round');
+    drawCurves(svg.select<SVGGElement>('.loss-lines'), series, pathOf);
 
     // Dots on sparse curves (evaluations every few steps) so single points are visible too.
     const plotWidth = plotRight - MARGIN.left;
@@ -496,12 +407,7 @@ export class LossChartView {
       rows = rows.slice(-tableMaxRows);
     }
     rows.sort((a, b) => a.step - b.step || order.indexOf(a.key) - order.indexOf(b.key));
-    if (rows.length > tableMaxRows) {
-      const stride = Math.ceil(rows.length / tableMaxRows);
-      const last = rows[rows.length - 1];
-      rows = rows.filter((_, i) => i % stride === 0);
-      if (last && rows[rows.length - 1] !== last) rows.push(last);
-    }
+    rows = thinEvenly(rows, tableMaxRows);
     const stepFormat = numberFormat(locale);
     const labelOf = (key: string) => this.#series.get(key)?.config.label ?? key;
     setRows(

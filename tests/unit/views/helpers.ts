@@ -1,4 +1,6 @@
-/** Helpers for the view tests: normalized golden SVG (numbers rounded) and realistic data. */
+import { vi } from 'vitest';
+
+/** Helpers for the view tests: normalized golden SVG (numbers rounded), held animation frames and realistic data. */
 
 /** Rounds every decimal number inside attribute values to one decimal, so golden files survive float noise. */
 export function normalizeSvg(svg: Element): string {
@@ -43,4 +45,15 @@ export function namesLikeCounts(seed = 1): { labels: string[]; values: number[][
   );
   const rowTotals = values.map((row) => row.reduce((a, b) => a + b, 0));
   return { labels, values, rowTotals };
+}
+
+/**
+ * Holds the animation frames a view asks for, so a test runs them when it chooses: returns the
+ * queue (call `queue.shift()!(0)` to run the next). Undo with `vi.unstubAllGlobals()`.
+ */
+export function holdAnimationFrames(): FrameRequestCallback[] {
+  const frames: FrameRequestCallback[] = [];
+  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
+  vi.stubGlobal('cancelAnimationFrame', () => undefined);
+  return frames;
 }

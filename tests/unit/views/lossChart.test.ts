@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LossChartView, type LossChartLabels, type LossChartOptions, type LossChartPoint } from '../../../src/views/lossChart';
-import { normalizeSvg } from './helpers';
+import { holdAnimationFrames, normalizeSvg } from './helpers';
 
 const labels: LossChartLabels = {
   x: 'step',
@@ -37,9 +37,7 @@ let frames: FrameRequestCallback[];
 beforeEach(() => {
   container = document.createElement('div');
   document.body.append(container);
-  frames = [];
-  vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
-  vi.stubGlobal('cancelAnimationFrame', () => undefined);
+  frames = holdAnimationFrames();
 });
 afterEach(() => {
   container.remove();

@@ -8,6 +8,7 @@ import { mergeText, type WidgetText } from '../../../src/widgets/text/define';
 import { EMBEDDING_PROJECTION_TEXT } from '../../../src/widgets/text/embeddingProjection';
 import { HIDDEN_LAYER_TEXT } from '../../../src/widgets/text/hiddenLayer';
 import { INSIDE_VIEW_TEXT } from '../../../src/widgets/text/insideView';
+import { LR_FINDER_TEXT } from '../../../src/widgets/text/lrFinder';
 import { MLP_TRAINER_TEXT } from '../../../src/widgets/text/mlpTrainer';
 import { NGRAM_EXPLORER_TEXT } from '../../../src/widgets/text/ngramExplorer';
 import { RECIPE_TRAINER_TEXT } from '../../../src/widgets/text/recipeTrainer';
@@ -24,7 +25,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'lrFinder'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -66,6 +67,7 @@ const OWN_TEXT: Record<string, WidgetText> = {
   mlpTrainer: MLP_TRAINER_TEXT,
   embeddingProjection: mergeText(INSIDE_VIEW_TEXT, EMBEDDING_PROJECTION_TEXT),
   hiddenLayer: mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT),
+  lrFinder: LR_FINDER_TEXT,
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 
