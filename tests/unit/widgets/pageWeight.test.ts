@@ -4,11 +4,14 @@ import { LOCALES } from '../../../src/i18n/locales';
 import { BIGRAM_HEATMAP_TEXT } from '../../../src/widgets/text/bigramHeatmap';
 import { BIGRAM_TRAINER_TEXT } from '../../../src/widgets/text/bigramTrainer';
 import { COMMON_TEXT } from '../../../src/widgets/text/common';
+import { DYNAMICS_TRAINER_TEXT } from '../../../src/widgets/text/dynamicsTrainer';
 import { mergeText, type WidgetText } from '../../../src/widgets/text/define';
 import { EMBEDDING_PROJECTION_TEXT } from '../../../src/widgets/text/embeddingProjection';
 import { HIDDEN_LAYER_TEXT } from '../../../src/widgets/text/hiddenLayer';
 import { INSIDE_VIEW_TEXT } from '../../../src/widgets/text/insideView';
 import { LR_FINDER_TEXT } from '../../../src/widgets/text/lrFinder';
+import { LAYER_STATS_TEXT } from '../../../src/widgets/text/layerStats';
+import { MLP_RUN_TEXT } from '../../../src/widgets/text/mlpRun';
 import { MLP_TRAINER_TEXT } from '../../../src/widgets/text/mlpTrainer';
 import { NGRAM_EXPLORER_TEXT } from '../../../src/widgets/text/ngramExplorer';
 import { RECIPE_TRAINER_TEXT } from '../../../src/widgets/text/recipeTrainer';
@@ -25,7 +28,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'lrFinder'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'lrFinder', 'dynamicsTrainer', 'layerStats'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -64,10 +67,12 @@ const OWN_TEXT: Record<string, WidgetText> = {
   bigramTrainer: BIGRAM_TRAINER_TEXT,
   sampler: SAMPLER_TEXT,
   recipeTrainer: RECIPE_TRAINER_TEXT,
-  mlpTrainer: MLP_TRAINER_TEXT,
+  mlpTrainer: mergeText(MLP_RUN_TEXT, MLP_TRAINER_TEXT),
   embeddingProjection: mergeText(INSIDE_VIEW_TEXT, EMBEDDING_PROJECTION_TEXT),
   hiddenLayer: mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT),
   lrFinder: LR_FINDER_TEXT,
+  dynamicsTrainer: mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT),
+  layerStats: mergeText(INSIDE_VIEW_TEXT, LAYER_STATS_TEXT),
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 
