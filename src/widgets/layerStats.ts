@@ -18,6 +18,8 @@ const SCHEMA = {} as const;
 
 /** Height of each small histogram, px: several sit side by side. */
 const HISTOGRAM_HEIGHT = 150;
+/** The ratio chart's y axis before a run has drawn any point: the orders of magnitude ratios usually span. */
+const EMPTY_RATIO_DOMAIN: [number, number] = [1e-5, 1e-1];
 /** The colours of the ratio chart's series, one per weight matrix, in turn. */
 const SERIES_COLOURS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)'];
 
@@ -115,6 +117,7 @@ class LayerStatsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       this.#ratioChart(mats);
     }
     const points: Record<string, { x: number; y: number }[]> = {};
+    const wasEmpty = this.#ratioPoints === 0;
     let furthest: { matrix: string; ratio: number } | undefined;
     this.#ratioMatrices.forEach((matrix, i) => {
       const ratio = frame.arrays[probeName.ratio(matrix)]?.data[0];
@@ -123,6 +126,7 @@ class LayerStatsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       this.#ratioPoints += 1;
       if (!furthest || Math.abs(Math.log10(ratio / HEALTHY_RATIO)) > Math.abs(Math.log10(furthest.ratio / HEALTHY_RATIO))) furthest = { matrix, ratio };
     });
+    if (wasEmpty && this.#ratioPoints > 0) this.#ratios?.setDomain('y', undefined); // the data's own, now there is some
     this.#ratios?.append(points);
     this.dataset.ratioPoints = String(this.#ratioPoints);
     if (furthest) words.textContent = this.t('layers.ratioWords', { step: this.number(frame.step, 0), matrix: furthest.matrix, ratio: this.#small(furthest.ratio), log: this.number(Math.log10(furthest.ratio), 2) });
@@ -137,6 +141,7 @@ class LayerStatsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#ratios = new LineChartView(this.ref('ratios'), {
       locale: HTML_LANG[this.locale],
       y: 'log',
+      yDomain: EMPTY_RATIO_DOMAIN,
       series: mats.map((label, i) => ({ key: `m${i}`, label, color: SERIES_COLOURS[i % SERIES_COLOURS.length]! })),
       guides: [{ value: HEALTHY_RATIO, label: this.t('layers.ratioGuide') }],
       formatY: (y) => this.#small(y),
