@@ -8,7 +8,7 @@ import { type ErrorAction, LabWidget } from './labWidget';
 import { INITIAL_RUN_STATE, isActive, type RunEffect, type RunEvent, type RunPhase, type RunState, STOP_GRACE_MS, transition } from './runLifecycle';
 import { type Translate, translator, type WidgetText } from './text/define';
 import { RUN_RECORD_TEXT } from './text/runRecord';
-import { roundSeconds, Stopwatch, TimeLeftEstimate } from './timeLeft';
+import { durationText, roundSeconds, Stopwatch, TimeLeftEstimate } from './timeLeft';
 import { type Field, plainDecimal, type Schema, type Values } from './urlState';
 
 /** A trainer's settings: whatever it trains, plus the backend it trains on. */
@@ -132,11 +132,7 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
 
   /** A duration in the page's language: `40 s`, `3 min 20 s`, `1 h 5 min`; `–` when unknown. */
   protected duration(seconds: number): string {
-    if (!Number.isFinite(seconds)) return '–';
-    const s = Math.round(seconds);
-    if (s < 60) return this.t('time.s', { s });
-    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
-    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+    return durationText(seconds, (key, vars) => this.t(key, vars));
   }
 
   #showTimeLeft(seconds: number | undefined): void {
