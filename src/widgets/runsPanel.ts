@@ -119,6 +119,8 @@ class RunsPanelElement extends HTMLElement {
       const runs = await runStore.list();
       if (ticket !== this.#loads) return;
       this.#runs = runs;
+      // Runs deleted here or in another tab leave the selection; runs merely hidden (another page's) stay in it.
+      for (const id of this.#selected) if (!runs.some((r) => r.id === id)) this.#selected.delete(id);
       this.dataset.state = 'ready';
     } catch (err) {
       if (ticket !== this.#loads) return;
@@ -142,8 +144,6 @@ class RunsPanelElement extends HTMLElement {
 
   #render(): void {
     const shown = this.#shown();
-    const ids = new Set(shown.map((r) => r.id));
-    for (const id of this.#selected) if (!ids.has(id)) this.#selected.delete(id);
     const selected = shown.filter((r) => this.#selected.has(r.id)).reverse(); // oldest first: the order they were trained in
     this.#renderRows(shown, selected);
     const others = this.#runs.length - shown.length;
@@ -290,7 +290,7 @@ class RunsPanelElement extends HTMLElement {
     await this.#change(() => runStore.delete(id));
     // The focus goes to the next run's delete button (or the table), not back to the page's top.
     const target = next instanceof HTMLElement ? this.querySelector<HTMLElement>(`tr[data-run-id="${CSS.escape(next.dataset.runId ?? '')}"] [data-action="delete"]`) : null;
-    (target ?? this.#part('scroll')).focus();
+    (target ?? (this.#part('scroll').hidden ? this.#part('import') : this.#part('scroll'))).focus();
   }
 
   #confirmClear(show: boolean): void {
@@ -305,7 +305,8 @@ class RunsPanelElement extends HTMLElement {
   async #clear(): Promise<void> {
     this.#part('confirm').hidden = true;
     await this.#change(() => runStore.clear());
-    this.#part('clear').focus();
+    // Nothing is left to delete or export (those buttons are disabled now): the focus goes to Import.
+    this.#part('import').focus();
   }
 
   /** Carries out a change of the store and reads the runs again; a failure is shown. */
