@@ -199,10 +199,13 @@ class RunsPanelElement extends HTMLElement {
     if (run.status === 'diverged' && run.lastGood) status.append(note(this.#t('runs.divergedAt', { loss: this.#loss(run.lastGood.loss), step: this.#count(run.lastGood.step) })));
     if (run.status === 'failed' && run.error) status.append(note(run.error));
 
-    cell(this.#t('runs.stepsOf', { step: this.#count(run.step), steps: this.#count(run.totalSteps) }));
-    cell(run.final?.dev === undefined ? MISSING : this.#loss(run.final.dev));
-    cell(durationText(run.durationMs / 1000, (key, vars) => this.#t(key, vars)));
-    cell(run.backend ? (run.threads && run.threads > 1 ? `${run.backend} × ${run.threads}` : run.backend) : MISSING);
+    const numbers = [
+      this.#t('runs.stepsOf', { step: this.#count(run.step), steps: this.#count(run.totalSteps) }),
+      run.final?.dev === undefined ? MISSING : this.#loss(run.final.dev),
+      durationText(run.durationMs / 1000, (key, vars) => this.#t(key, vars)),
+      run.backend ? (run.threads && run.threads > 1 ? `${run.backend} × ${run.threads}` : run.backend) : MISSING,
+    ];
+    for (const text of numbers) cell(text).className = 'runs-number';
 
     const open = Object.assign(document.createElement('a'), { href: run.link, textContent: this.#t('runs.open') });
     open.dataset.action = 'open';
