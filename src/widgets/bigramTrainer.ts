@@ -1,22 +1,31 @@
 import type { DatasetId } from '../../lab/data/datasets';
 import type { BackendName } from '../../lab/backend/names';
+import type { ReferenceCurve } from './referenceCurves';
 import type { Job, LossPoint, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView } from '../views/lossChart';
 import { define } from './labWidget';
 import type { RunPhase, RunState } from './runLifecycle';
 import { BIGRAM_TRAINER_TEXT } from './text/bigramTrainer';
-import { TRAINER_SCHEMA } from './trainerSchema';
+import { bigramJob, TRAINER_SCHEMA } from './trainerSchema';
 import { trainingChart } from './trainingChart';
 import { TrainingWidget } from './trainingWidget';
 
 /** How close (nats) the neural bigram must come to the count bigram to count as "there". */
 const CONVERGED_WITHIN = 0.01;
-/** Evaluate on the full train and dev splits every this many steps. */
-const EVAL_EVERY = 10;
+
+/** The chart's series of the default settings' dev curve from Node, drawn dashed. */
+const REFERENCE_SERIES = 'reference';
+
+/** What the page knows at build time: the default settings' data set and their curve from Node. */
+interface BigramFacts {
+  dataset: DatasetId;
+  curve: ReferenceCurve;
+}
 
 /**
  * The neural bigram trained in the widget's worker: a live loss curve against the count
- * bigram's NLL. Its state is mirrored in `data-*` attributes for tests and for styling.
+ * bigram's NLL and, on the default settings' data set, the default settings' curve trained in
+ * Node (dashed). Its state is mirrored in `data-*` attributes for tests and for styling.
  */
 class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA, typeof BIGRAM_TRAINER_TEXT> {
   protected readonly urlPrefix = 'train';
@@ -30,10 +39,22 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA, typeof 
   #last: Partial<Record<LossPoint['series'], number>> = {};
   #reached = false;
   #step = 0;
+  #facts: BigramFacts = { dataset: 'names', curve: [] };
 
   protected override setup(): void {
+    this.#facts = JSON.parse(this.ref('facts').textContent || 'null') ?? this.#facts;
     super.setup();
-    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('train.aria'), Number(this.values.steps));
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('train.aria'), Number(this.values.steps), [
+      { key: REFERENCE_SERIES, label: this.t('train.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 },
+    ]);
+    this.#showReferenceCurve();
+  }
+
+  /** The default settings' dev curve from Node, up to this run's steps, when the run trains on its data set. */
+  #showReferenceCurve(): void {
+    if (this.values.data !== this.#facts.dataset) return;
+    const steps = Number(this.values.steps);
+    this.#chart?.append(this.#facts.curve.filter(([step]) => step <= steps).map(([step, loss]) => ({ step, series: REFERENCE_SERIES, loss })));
   }
 
   protected onSettingChanged(key: keyof typeof TRAINER_SCHEMA): void {
@@ -42,17 +63,7 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA, typeof 
   }
 
   protected makeJob(): Job {
-    return {
-      kind: 'train',
-      model: 'bigram',
-      dataset: this.values.data as DatasetId,
-      optimizer: this.values.opt as 'adam' | 'sgd',
-      learningRate: Number(this.values.lr),
-      batchSize: Number(this.values.batch),
-      steps: Number(this.values.steps),
-      seed: Number(this.values.seed),
-      evalEvery: EVAL_EVERY,
-    };
+    return bigramJob(this.values);
   }
 
   protected beginRun(): void {
@@ -62,6 +73,7 @@ class BigramTrainerElement extends TrainingWidget<typeof TRAINER_SCHEMA, typeof 
     this.#step = 0;
     for (const key of ['step', 'lastDev', 'reachedStep', 'reachedMs']) delete this.dataset[key];
     this.#chart?.reset({ totalSteps: Number(this.values.steps) });
+    this.#showReferenceCurve();
     for (const part of ['reached', 'losses']) this.ref(part).textContent = '';
   }
 

@@ -41,6 +41,8 @@ class LrFinderElement extends TrainingWidget<typeof LR_FINDER_SCHEMA, typeof LR_
   protected readonly urlPrefix = 'lrf';
   protected readonly schema = LR_FINDER_SCHEMA;
   protected readonly text = LR_FINDER_TEXT;
+  /** A range test trains no model worth comparing: its sweep is not a run of the runs panel. */
+  protected override readonly keepsRuns = false;
   protected get backend(): BackendName | 'auto' {
     return this.values.backend as BackendName | 'auto';
   }

@@ -4,6 +4,7 @@ import type { Job, LossPoint, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';
 import { define } from './labWidget';
 import type { RunPhase, RunState } from './runLifecycle';
+import type { ReferenceCurve } from './referenceCurves';
 import { carrySteps, planFor, RECIPE_SCHEMA, type RecipeFacts, recipeOf, stepOptions } from './recipeSchema';
 import { RECIPE_TRAINER_TEXT } from './text/recipeTrainer';
 import { trainingChart } from './trainingChart';
@@ -20,9 +21,13 @@ interface RecipeRun {
   devStep?: number;
 }
 
+/** The chart's series of the recipe's Node reference curve, drawn dashed. */
+const REFERENCE_SERIES = 'reference';
+
 /**
  * A recipe of the reference table trained in the widget's worker, exactly as the Node reference
  * ran it (or with fewer steps, or another seed): the loss curve against the reference's dev loss
+ * (and its whole dev curve, dashed, when the run is the recipe's own and the curve is shipped)
  * and the recipe's target, the throughput, and at the end whether the target was reached. The
  * run is mirrored in `data-*` attributes for tests and scripts: state, step, steps, dev (the
  * last dev loss), tokens-per-sec, seconds (running time), reached, reference-dev, target,
@@ -36,6 +41,8 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA, typeof R
     return this.values.backend as BackendName | 'auto';
   }
   #facts = new Map<string, RecipeFacts>();
+  /** Node reference curves by recipe id, for the recipes that have one. */
+  #curves: Record<string, ReferenceCurve> = {};
   #chart: LossChartView | undefined;
   #run: RecipeRun | undefined;
   /** The recipe the controls show, to carry the share of steps over when the reader picks another. */
@@ -44,8 +51,11 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA, typeof R
   protected override setup(): void {
     const facts = JSON.parse(this.ref('facts').textContent || '[]') as RecipeFacts[];
     this.#facts = new Map(facts.map((f) => [f.id, f]));
+    this.#curves = JSON.parse(this.ref('curves').textContent || '{}') as Record<string, ReferenceCurve>;
     this.#recipe = this.values.recipe;
-    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('race.aria'), 0);
+    this.#chart = trainingChart(this.ref('chart'), this.locale, this.t('race.aria'), 0, [
+      { key: REFERENCE_SERIES, label: this.t('race.refCurve'), color: 'var(--chart-2)', dash: '5 4', opacity: 0.6 },
+    ]);
     super.setup();
     this.#showRecipe();
   }
@@ -102,11 +112,22 @@ class RecipeTrainerElement extends TrainingWidget<typeof RECIPE_SCHEMA, typeof R
     if (facts?.floorDev !== undefined) references.push({ label: s['chart.refDev'], value: facts.floorDev });
     this.#chart?.reset({ totalSteps });
     this.#chart?.setReferences(references);
+    this.#showReferenceCurve();
     for (const part of ['progress', 'final']) this.ref(part).textContent = '';
     for (const key of ['step', 'dev', 'tokensPerSec', 'seconds', 'reached', 'referenceDev', 'target']) delete this.dataset[key];
     this.dataset.steps = String(totalSteps);
     if (facts?.referenceDev !== undefined) this.dataset.referenceDev = String(facts.referenceDev);
     if (facts?.target !== undefined) this.dataset.target = String(facts.target);
+  }
+
+  /** The recipe's Node curve, when this run is the recipe's own (its steps and seed) and one is shipped. */
+  #showReferenceCurve(): void {
+    const recipe = recipeOf(this.values.recipe);
+    const own = (value: number, recipeValue: number) => value === 0 || value === recipeValue;
+    const curve = this.#curves[recipe.id];
+    this.dataset.referenceCurve = String(Boolean(curve && own(this.values.steps, recipe.plan.steps) && own(this.values.seed, recipe.plan.seed)));
+    if (this.dataset.referenceCurve !== 'true') return;
+    this.#chart?.append(curve!.map(([step, loss]) => ({ step, series: REFERENCE_SERIES, loss })));
   }
 
   protected makeJob(): Job {

@@ -16,6 +16,7 @@ import type { FailureCode, JobState } from '../../lab/worker/protocol';
  *   of what is trained stops the run and starts over, idle;
  * - a crashed or silent worker ends the run with a message; the next start gets a new worker;
  * - a lost GPU ends the run with a message and the step it can continue from on another backend;
+ * - a diverged run (the worker stopped it: its loss blew up) ends in error with its last good point;
  * - a widget far out of view pauses its running run (a run that starts running out of view
  *   pauses at once), and resumes it when it comes back, unless the reader paused it: the
  *   reader's own pause stays until the reader resumes.
@@ -32,6 +33,8 @@ export interface RunFailure {
   code?: FailureCode | 'crash';
   /** The last good step, when the run can continue from it on another backend. */
   resumeStep?: number;
+  /** A diverged run's last step whose loss was finite and under the bound, and that loss. */
+  lastGood?: { step: number; loss: number };
 }
 
 /** The state of a widget's runs. */
@@ -56,7 +59,7 @@ export type RunEvent =
   | { type: 'resume' }
   | { type: 'stop-timeout'; job: number }
   | { type: 'worker-state'; job: number; state: JobState; evalAbandoned?: boolean }
-  | { type: 'job-failed'; job?: number; message: string; code?: FailureCode; resumeStep?: number }
+  | { type: 'job-failed'; job?: number; message: string; code?: FailureCode; resumeStep?: number; lastGood?: { step: number; loss: number } }
   | { type: 'worker-crashed'; reason: string }
   | { type: 'backend-changed'; backend: BackendName | 'auto' }
   | { type: 'continue'; job: number; backend: BackendName }
@@ -135,7 +138,7 @@ function phaseTransition(state: RunState, event: RunEvent): { state: RunState; e
     }
     case 'job-failed': {
       if ((event.job !== undefined && event.job !== state.job) || !isActive(state.phase)) return same;
-      const failure: RunFailure = { message: event.message, code: event.code, resumeStep: event.resumeStep };
+      const failure: RunFailure = { message: event.message, code: event.code, resumeStep: event.resumeStep, ...(event.lastGood ? { lastGood: event.lastGood } : {}) };
       return { state: { ...state, phase: 'error', failure }, effects: [] };
     }
     case 'worker-crashed':

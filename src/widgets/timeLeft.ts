@@ -90,3 +90,12 @@ export function roundSeconds(seconds: number): number {
   const unit = seconds < 10 ? 1 : seconds < 60 ? 5 : seconds < 3600 ? 10 : 60;
   return Math.max(seconds > 0 ? 1 : 0, Math.round(seconds / unit) * unit);
 }
+
+/** A duration in words through `t` (the common table's `time.*`): `40 s`, `3 min 20 s`, `1 h 5 min`; `–` when unknown. */
+export function durationText(seconds: number, t: (key: 'time.s' | 'time.min' | 'time.h', vars: Record<string, number>) => string): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return t('time.s', { s });
+  if (s < 3600) return t('time.min', { m: Math.floor(s / 60), s: s % 60 });
+  return t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+}

@@ -1,4 +1,6 @@
 import { BACKEND_NAMES } from '../../lab/backend/names';
+import type { DatasetId } from '../../lab/data/datasets';
+import type { TrainJob } from '../../lab/worker/protocol';
 import { TRAINABLE_DATASET_FIELD } from './datasetField';
 
 /** The values the trainer's selects offer; the URL may only pick among them. */
@@ -19,3 +21,21 @@ export const TRAINER_SCHEMA = {
   seed: { kind: 'int', default: 1, min: 0, max: 999_999 },
   backend: { kind: 'enum', default: 'auto', options: ['auto', ...BACKEND_NAMES] },
 } as const;
+
+/** The neural bigram trainer's evaluations: the full train and dev splits every this many steps. */
+export const BIGRAM_EVAL_EVERY = 10;
+
+/** The job chapter 1's trainer runs for its settings (scripts/bigram-curve.ts runs the defaults' in Node). */
+export function bigramJob(values: { [K in keyof typeof TRAINER_SCHEMA]: string | number }): TrainJob {
+  return {
+    kind: 'train',
+    model: 'bigram',
+    dataset: values.data as DatasetId,
+    optimizer: values.opt as 'adam' | 'sgd',
+    learningRate: Number(values.lr),
+    batchSize: Number(values.batch),
+    steps: Number(values.steps),
+    seed: Number(values.seed),
+    evalEvery: BIGRAM_EVAL_EVERY,
+  };
+}

@@ -1,5 +1,5 @@
 import { HTML_LANG, type Locale } from '../i18n/locales';
-import { type LossSeriesConfig, LossChartView } from '../views/lossChart';
+import { type LossChartLabels, type LossSeriesConfig, LossChartView } from '../views/lossChart';
 import { COMMON_TEXT } from './text/common';
 
 /**
@@ -18,14 +18,12 @@ export function trainingChart(container: HTMLElement, lang: Locale, aria: string
       { key: 'dev', label: s['chart.devNll'], color: 'var(--chart-2)' },
       ...extra,
     ],
-    labels: {
-      x: s['chart.step'],
-      y: s['chart.loss'],
-      aria,
-      tableSummary: s['table.show'],
-      colStep: s['chart.colStep'],
-      colSeries: s['chart.colSeries'],
-      colLoss: s['chart.colLoss'],
-    },
+    labels: lossChartLabels(lang, aria),
   });
+}
+
+/** A loss chart's axis titles, table headings and accessible name `aria`, in `lang`. */
+export function lossChartLabels(lang: Locale, aria: string): LossChartLabels {
+  const s = COMMON_TEXT[lang];
+  return { x: s['chart.step'], y: s['chart.loss'], aria, tableSummary: s['table.show'], colStep: s['chart.colStep'], colSeries: s['chart.colSeries'], colLoss: s['chart.colLoss'] };
 }

@@ -1,11 +1,15 @@
 import type { BackendName } from '../../lab/backend/names';
 import type { Job, WorkerResponse } from '../../lab/worker/protocol';
+import type { SettingValue } from '../runs/record';
+import { RunRecorder } from '../runs/recorder';
+import { type RunStoreError, runStore } from '../runs/store';
 import type { CrashKind } from './labClient';
 import { type ErrorAction, LabWidget } from './labWidget';
 import { INITIAL_RUN_STATE, isActive, type RunEffect, type RunEvent, type RunPhase, type RunState, STOP_GRACE_MS, transition } from './runLifecycle';
-import type { WidgetText } from './text/define';
-import { roundSeconds, Stopwatch, TimeLeftEstimate } from './timeLeft';
-import type { Field, Schema, Values } from './urlState';
+import { type Translate, translator, type WidgetText } from './text/define';
+import { RUN_RECORD_TEXT } from './text/runRecord';
+import { durationText, roundSeconds, Stopwatch, TimeLeftEstimate } from './timeLeft';
+import { type Field, plainDecimal, type Schema, type Values } from './urlState';
 
 /** A trainer's settings: whatever it trains, plus the backend it trains on. */
 export type TrainerSettings = Schema & { backend: Extract<Field, { kind: 'enum' }> };
@@ -32,6 +36,12 @@ const OUT_OF_VIEW_MARGIN = '100% 0px';
  * `data-state`, who paused in `data-paused-by` (`reader` or `view`), the backend in
  * `data-backend` and `data-threads`, the time left in `data-seconds-left`. The markup has
  * RunButtons.astro's parts (`start`, `pause`, `stop`, `time-left`) and a `backend` readout.
+ *
+ * Every run is kept in the reader's browser (src/runs/): its settings and link, backend, curve,
+ * final losses, time and how it ended, so a runs panel (`lm-runs`) can list and compare it.
+ * Subclasses may name a run ({@link runLabel}) and choose what of their settings it keeps
+ * ({@link runSettings}). A run whose loss diverged keeps its curve and says where it went wrong,
+ * with its last good loss. The record's id is mirrored in `data-run-id`.
  */
 export abstract class TrainingWidget<S extends TrainerSettings, T extends WidgetText> extends LabWidget<S, T> {
   #run: RunState = INITIAL_RUN_STATE;
@@ -40,6 +50,11 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
   #clock = new Stopwatch();
   #timeLeft = new TimeLeftEstimate();
   #visibility: IntersectionObserver | undefined;
+  /** The record of the latest run, kept in the store as it goes. */
+  #recorder: RunRecorder | undefined;
+  /** The backend the worker last said it uses, for the next run's record. */
+  #ready: { backend: BackendName; threads?: number } | undefined;
+  #recordWords: Translate<keyof (typeof RUN_RECORD_TEXT)['en'] & string> | undefined;
 
   /** The job a run trains, from the current settings. */
   protected abstract makeJob(): Job;
@@ -49,6 +64,19 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
   protected abstract onRunMessage(message: WorkerResponse): void;
   /** The run's phase changed: update the status line and readouts. */
   protected abstract onPhase(phase: RunPhase, run: RunState): void;
+
+  /** What a run is called in the runs panel: the widget's title unless a subclass says better. */
+  protected runLabel(): string {
+    return this.querySelector('.widget-title')?.textContent?.trim() ?? this.localName;
+  }
+
+  /** Whether runs are kept for the runs panel: a widget that trains no model to compare (the range test) says no. */
+  protected readonly keepsRuns: boolean = true;
+
+  /** The settings a run keeps and its link restores: every setting of the widget unless a subclass says otherwise. */
+  protected runSettings(): Record<string, SettingValue> {
+    return { ...this.values };
+  }
 
   /** The current run's state. */
   protected get run(): RunState {
@@ -76,6 +104,7 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
     super.disconnectedCallback();
     clearTimeout(this.#stopTimer);
     this.#visibility?.disconnect();
+    this.#recordEnd(this.#run);
     this.#run = INITIAL_RUN_STATE;
     this.forgetBackend();
   }
@@ -106,11 +135,7 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
 
   /** A duration in the page's language: `40 s`, `3 min 20 s`, `1 h 5 min`; `–` when unknown. */
   protected duration(seconds: number): string {
-    if (!Number.isFinite(seconds)) return '–';
-    const s = Math.round(seconds);
-    if (s < 60) return this.t('time.s', { s });
-    if (s < 3600) return this.t('time.min', { m: Math.floor(s / 60), s: s % 60 });
-    return this.t('time.h', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+    return durationText(seconds, (key, vars) => this.t(key, vars));
   }
 
   #showTimeLeft(seconds: number | undefined): void {
@@ -131,6 +156,8 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
   protected dispatch(event: RunEvent): void {
     const before = this.#run.phase;
     const { state, effects } = transition(this.#run, event);
+    // A run replaced by a new one ends here, before the new one's record begins.
+    if (isActive(before) && (!isActive(state.phase) || event.type === 'start')) this.#recordEnd(state);
     this.#run = state;
     for (const effect of effects) this.#carryOut(effect);
     if (state.phase !== before || event.type === 'start' || event.type === 'continue') this.#render();
@@ -138,8 +165,11 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
 
   #carryOut(effect: RunEffect): void {
     switch (effect.type) {
-      case 'send-start':
-        return this.client?.send({ type: 'start', jobId: effect.job, job: this.makeJob() });
+      case 'send-start': {
+        const job = this.makeJob();
+        this.#recordStart(job);
+        return this.client?.send({ type: 'start', jobId: effect.job, job });
+      }
       case 'send-stop':
         return this.client?.send({ type: 'stop', jobId: effect.job });
       case 'send-pause':
@@ -147,6 +177,7 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
       case 'send-resume':
         return this.client?.send({ type: 'resume' });
       case 'send-continue':
+        this.#recorder?.apply({ type: 'resumed' });
         this.client?.send({ type: 'continue', jobId: effect.job, fromJob: effect.fromJob, backend: effect.backend });
         return this.client?.adoptBackend(effect.backend);
       case 'restart-worker':
@@ -162,16 +193,87 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
     switch (message.type) {
       case 'ready':
         this.#showBackend(message.backend, message.threads);
+        this.#ready = { backend: message.backend, ...(message.threads ? { threads: message.threads } : {}) };
+        if (this.active) this.#recorder?.apply({ type: 'ready', ...this.#ready });
         return this.onRunMessage(message);
       case 'state':
         return this.dispatch({ type: 'worker-state', job: message.jobId, state: message.state, evalAbandoned: message.evalAbandoned });
       default:
-        if (this.active) this.onRunMessage(message);
+        if (!this.active) return;
+        if (message.type === 'progress') this.#recorder?.apply({ type: 'progress', step: message.step, points: message.points, durationMs: this.#clock.ms });
+        this.onRunMessage(message);
     }
   }
 
   protected override onWorkerError(message: Extract<WorkerResponse, { type: 'error' }>): void {
-    this.dispatch({ type: 'job-failed', job: message.jobId, message: message.message, code: message.code, resumeStep: message.resumeStep });
+    this.dispatch({ type: 'job-failed', job: message.jobId, message: message.message, code: message.code, resumeStep: message.resumeStep, lastGood: message.lastGood });
+  }
+
+  /** A run begins: its record, written to the store at once (a closed tab leaves it `running`). */
+  #recordStart(job: Job): void {
+    if (!this.keepsRuns) return;
+    const settings = this.runSettings();
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(settings)) params.set(`${this.instancePrefix}.${key}`, typeof value === 'number' ? plainDecimal(value) : value);
+    const anchor = this.querySelector('figure')?.getAttribute('aria-labelledby');
+    const settingLabels: Record<string, string> = {};
+    for (const control of this.querySelectorAll<HTMLElement>('[data-field]')) {
+      const label = control.closest('label')?.querySelector('span')?.textContent?.trim();
+      if (label && control.dataset.field! in settings) settingLabels[control.dataset.field!] = label;
+    }
+    this.#recorder = new RunRecorder(
+      {
+        id: runId(),
+        widget: this.localName,
+        prefix: this.instancePrefix,
+        page: location.pathname,
+        lang: this.locale,
+        settings,
+        settingLabels,
+        link: `${location.pathname}?${params}${anchor ? `#${anchor}` : ''}`,
+        label: this.runLabel(),
+        startedAt: new Date().toISOString(),
+        totalSteps: job.kind === 'train' ? job.steps : job.kind === 'plan' ? job.plan.steps : 0,
+      },
+      { store: runStore, onProblem: (error) => this.#showRecordProblem(error) },
+    );
+    if (this.#ready) this.#recorder.apply({ type: 'ready', ...this.#ready });
+    this.dataset.runId = this.#recorder.run.id;
+    this.#recordNote().hidden = true;
+  }
+
+  /** The run left the worker: its record says how it ended (an error: diverged, or failed with its message). */
+  #recordEnd(state: RunState): void {
+    const recorder = this.#recorder;
+    if (!recorder || recorder.run.status !== 'running') return;
+    const durationMs = this.#clock.ms;
+    const failure = state.failure;
+    if (state.phase !== 'error' || !failure) return recorder.apply({ type: 'end', status: state.phase === 'done' ? 'done' : 'stopped', durationMs });
+    if (failure.code === 'diverged') return recorder.apply({ type: 'diverged', lastGood: failure.lastGood, durationMs });
+    recorder.apply({ type: 'failed', message: failure.message, durationMs });
+  }
+
+  #showRecordProblem(error: RunStoreError): void {
+    const note = this.#recordNote();
+    note.hidden = false;
+    note.textContent = this.#recordText(`record.${error.problem}`, { reason: error.message });
+  }
+
+  /** The line under the status that says a run is not kept; made on first use (the trainers' markup has no place for it). */
+  #recordNote(): HTMLElement {
+    let note = this.querySelector<HTMLElement>('[data-part="record-note"]');
+    if (!note) {
+      note = Object.assign(document.createElement('p'), { className: 'widget-readout widget-readout--warning', hidden: true });
+      note.dataset.part = 'record-note';
+      note.setAttribute('role', 'status');
+      this.ref('status').after(note);
+    }
+    return note;
+  }
+
+  #recordText(key: keyof (typeof RUN_RECORD_TEXT)['en'] & string, vars?: Record<string, string | number>): string {
+    this.#recordWords ??= translator(this.locale, RUN_RECORD_TEXT);
+    return this.#recordWords(key, vars);
   }
 
   protected override onCrash(kind: CrashKind, detail?: string): void {
@@ -217,6 +319,11 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
 
   #failureText(): string {
     const failure = this.#run.failure!;
+    if (failure.code === 'diverged' && failure.lastGood) {
+      const { step, loss } = failure.lastGood;
+      const at = Math.max(step + 1, this.#recorder?.run.step ?? 0);
+      return this.#recordText('record.diverged', { step: this.number(at, 0), loss: this.number(loss, 3), good: this.number(step, 0) });
+    }
     return failure.code === 'device-lost' ? this.t('error.deviceLost', { reason: failure.message }) : failure.message;
   }
 
@@ -244,4 +351,10 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
     };
     return [resume, restart];
   }
+}
+
+/** A new run's id: unique in the reader's browser (time first, so ids sort by age). */
+function runId(): string {
+  const random = crypto.getRandomValues(new Uint32Array(2));
+  return `${Date.now().toString(36)}-${[...random].map((x) => x.toString(36)).join('')}`;
 }

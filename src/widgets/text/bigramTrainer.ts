@@ -17,6 +17,7 @@ export const BIGRAM_TRAINER_TEXT = defineText(
     'train.notReached': 'Not yet within 0.01 of the count bigram on dev.',
     'train.idle': 'Press Train to start.',
     'train.aria': 'Loss curve of the neural bigram against the count bigram',
+    'train.refCurve': 'reference run (default settings, Node), dev',
   },
   {
     'train.title': '在浏览器里训练神经网络二元模型',
@@ -33,5 +34,6 @@ export const BIGRAM_TRAINER_TEXT = defineText(
     'train.notReached': '验证集 NLL 与计数二元模型的差距还没有缩小到 0.01 以内。',
     'train.idle': '点击“开始训练”。',
     'train.aria': '神经网络二元模型的损失曲线，与计数二元模型对比',
+    'train.refCurve': '参考运行（默认设置，Node），验证集',
   },
 );

@@ -16,6 +16,8 @@ import { MLP_TRAINER_TEXT } from '../../../src/widgets/text/mlpTrainer';
 import { NGRAM_EXPLORER_TEXT } from '../../../src/widgets/text/ngramExplorer';
 import { RECIPE_TRAINER_TEXT } from '../../../src/widgets/text/recipeTrainer';
 import { REFERENCE_TABLE_TEXT } from '../../../src/widgets/text/referenceTable';
+import { RUN_RECORD_TEXT } from '../../../src/widgets/text/runRecord';
+import { RUNS_TEXT } from '../../../src/widgets/text/runs';
 import { SAMPLER_TEXT } from '../../../src/widgets/text/sampler';
 
 /**
@@ -28,7 +30,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'lrFinder', 'dynamicsTrainer', 'layerStats'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -60,18 +62,19 @@ async function bundleText(entry: string): Promise<string> {
   return result.outputFiles.map((f) => f.text).join('\n');
 }
 
-/** Each page module's own text table; the reference table's words are the build's only. */
+/** Each page module's own text table (a trainer's includes the run record's words of its base class); the reference table's words are the build's only. */
 const OWN_TEXT: Record<string, WidgetText> = {
   bigramHeatmap: BIGRAM_HEATMAP_TEXT,
   ngramExplorer: NGRAM_EXPLORER_TEXT,
-  bigramTrainer: BIGRAM_TRAINER_TEXT,
+  bigramTrainer: mergeText(BIGRAM_TRAINER_TEXT, RUN_RECORD_TEXT),
   sampler: SAMPLER_TEXT,
-  recipeTrainer: RECIPE_TRAINER_TEXT,
-  mlpTrainer: mergeText(MLP_RUN_TEXT, MLP_TRAINER_TEXT),
+  recipeTrainer: mergeText(RECIPE_TRAINER_TEXT, RUN_RECORD_TEXT),
+  mlpTrainer: mergeText(MLP_RUN_TEXT, MLP_TRAINER_TEXT, RUN_RECORD_TEXT),
+  runsPanel: RUNS_TEXT,
   embeddingProjection: mergeText(INSIDE_VIEW_TEXT, EMBEDDING_PROJECTION_TEXT),
   hiddenLayer: mergeText(INSIDE_VIEW_TEXT, HIDDEN_LAYER_TEXT),
-  lrFinder: LR_FINDER_TEXT,
-  dynamicsTrainer: mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT),
+  lrFinder: mergeText(LR_FINDER_TEXT, RUN_RECORD_TEXT),
+  dynamicsTrainer: mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT, RUN_RECORD_TEXT),
   layerStats: mergeText(INSIDE_VIEW_TEXT, LAYER_STATS_TEXT),
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
