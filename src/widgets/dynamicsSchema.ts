@@ -1,5 +1,6 @@
 import type { MlpConfig } from '../../lab/models/mlp';
 import type { TrainingPlan } from '../../lab/train/run';
+import { canonicalJson } from './canonicalJson';
 import type { ReferenceCurve } from './mlpRunWidget';
 import { choice, LECTURE_PLAN, lecturePlanWith, MLP_CHOICES } from './mlpSchema';
 import { TRAINER_SCHEMA } from './trainerSchema';
@@ -74,15 +75,10 @@ export function dynamicsPlan(values: DynamicsValues): TrainingPlan {
   return { ...plan, weightDecay: Number(values.wd), ...subset };
 }
 
-/** JSON with sorted keys and no undefined fields: two plans are the same run when theirs are equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
-}
-
 /** The Node run of exactly `plan`, if one is shipped: its curve is what a run of it should look like. */
 export function referenceFor(curves: readonly ReferenceCurve[], plan: TrainingPlan): ReferenceCurve | undefined {
-  const wanted = canonical(plan);
-  return curves.find((c) => canonical(c.plan) === wanted);
+  const wanted = canonicalJson(plan);
+  return curves.find((c) => canonicalJson(c.plan) === wanted);
 }
 
 /** How far above a uniform guess's ln V a step-0 loss still counts as "near" it (a small output layer's start lands within a few hundredths). */

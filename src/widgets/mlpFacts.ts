@@ -7,16 +7,15 @@ import { sequenceLength } from '../../lab/train/run';
 import { recipe } from '../../lab/train/recipes';
 import { MLP_RECIPE_ID } from './mlpSchema';
 import type { MlpFacts, ReferenceCurve } from './mlpRunWidget';
+import { curveFiles } from './referenceCurves';
 import { referenceRow, siteDataset } from './referenceData';
 
-/** Every curve file the site ships (public/checkpoints/<id>.curve.json), by file. */
-const CURVE_FILES = import.meta.glob<{ dataset: string; plan: ReferenceCurve['plan']; points: ReferenceCurve['points'] }>('../../public/checkpoints/*.curve.json', { eager: true, import: 'default' });
-
-/** The shipped Node runs of MLPs on names: `only` the one of that recipe, else all of them. */
+/** The shipped Node runs of MLPs on names (public/checkpoints/<id>.curve.json): `only` the one of that recipe, else all of them. */
 export function namesMlpCurves(only?: string): ReferenceCurve[] {
-  return Object.entries(CURVE_FILES)
-    .filter(([file, c]) => c.dataset === 'names' && c.plan.model.kind === 'mlp' && (only === undefined || file.endsWith(`/${only}.curve.json`)))
-    .map(([, c]) => ({ plan: c.plan, points: c.points }));
+  return Object.entries(curveFiles())
+    .map(([id, c]) => ({ id, dataset: c.dataset, plan: c.plan as ReferenceCurve['plan'] | undefined, points: c.points }))
+    .filter((c) => c.dataset === 'names' && c.plan?.model.kind === 'mlp' && (only === undefined || c.id === only))
+    .map((c) => ({ plan: c.plan!, points: c.points }));
 }
 
 /** The facts of an MLP trainer on names that may draw `curves`. */
