@@ -31,7 +31,6 @@ import type { Dataset } from '../lab/data/datasets';
 import type { MlpConfig } from '../lab/models/mlp';
 import type { LanguageModel } from '../lab/models/model';
 import { createModel } from '../lab/models/registry';
-import { lrRangeTest } from '../lab/train/lrRange';
 import { recipe } from '../lab/train/recipes';
 import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../lab/train/run';
@@ -51,13 +50,28 @@ const PROBE_NAMES = 32;
 
 const LECTURE = recipe('names-mlp-lecture').plan;
 const STEPS = values.steps ? Number(values.steps) : LECTURE.steps;
-/** Chapter 2's lecture MLP as the dynamics trainer starts: the recipe's plan, `STEPS` long. */
-const BASE: TrainingPlan = { ...LECTURE, steps: STEPS };
-const BASE_MODEL = LECTURE.model.config as Omit<MlpConfig, 'vocabSize'>;
+/** Evaluations per run, as the trainers space them (src/widgets/mlpSchema.ts, lecturePlanWith). */
+const EVALUATIONS = Math.round(LECTURE.steps / LECTURE.evalEvery);
+const BASE_MODEL: Omit<MlpConfig, 'vocabSize'> = { ...(LECTURE.model.config as Omit<MlpConfig, 'vocabSize'>), init: 'kaiming' };
+/** The dynamics trainer's defaults: chapter 2's lecture plan with Kaiming's initialization, `STEPS` long. */
+const BASE: TrainingPlan = planWith({});
 
-/** A plan with model options and plan fields changed. */
+/**
+ * A plan as the dynamics trainer builds it (src/widgets/dynamicsSchema.ts): the lecture's, the
+ * schedule's floor a tenth of the peak rate, about 40 evaluations, the model's options changed.
+ */
 function planWith(model: Partial<MlpConfig>, plan: Partial<TrainingPlan> = {}): TrainingPlan {
-  return { ...BASE, ...plan, model: { kind: 'mlp', config: { ...BASE_MODEL, ...model } } };
+  const steps = plan.steps ?? STEPS;
+  const learningRate = plan.learningRate ?? LECTURE.learningRate;
+  return {
+    ...LECTURE,
+    evalEvery: Math.max(1, Math.round(steps / EVALUATIONS)),
+    minLearningRate: (learningRate * LECTURE.minLearningRate!) / LECTURE.learningRate,
+    ...plan,
+    steps,
+    learningRate,
+    model: { kind: 'mlp', config: { ...BASE_MODEL, ...model } },
+  };
 }
 
 const backend = await useNodeBackend('wasm');
@@ -193,21 +207,38 @@ const results: Record<string, unknown> = { ...previous };
 
 for (const group of chosen) {
   if (group === 'range') {
-    const range = await lrRangeTest(names, BASE);
-    const suggested = range.suggestion.learningRate;
-    // The finder's "Train with this rate" sets the peak rate; the schedule keeps its ratio (min = peak / 10).
-    const atSuggestion = await measureRun(`range lr ${suggested.toPrecision(2)}`, { ...BASE, learningRate: suggested, minLearningRate: suggested / 10 });
-    results.range = { sweep: range, suggestion: range.suggestion, atSuggestion: summary(atSuggestion) };
+    // The finder's job (src/widgets/lrFinderSchema.ts): the recipe's plan, 1e-5 to 1 in 300 steps.
+    const sweep = { minLearningRate: 1e-5, maxLearningRate: 1, steps: 300 };
+    const { startPlanRangeTest } = await import('../lab/train/lrRange'); // loaded only for this group
+    const range = await startPlanRangeTest(names, LECTURE, sweep).done;
+    const suggestion = range.suggestion!;
+    // "Train with this rate" sets the trainer's peak rate to two significant digits; its schedule ends at a tenth.
+    const suggested = Number(suggestion.learningRate.toPrecision(2));
+    const atSuggestion = await measureRun(`range lr ${suggested}`, planWith({}, { learningRate: suggested }));
+    const round = (x: number) => Number(x.toPrecision(4));
+    results.range = {
+      sweep,
+      stoppedEarly: range.stoppedEarly,
+      suggestion,
+      trainedRate: suggested,
+      points: range.points.map((p) => ({ step: p.step, learningRate: round(p.learningRate), loss: round(p.loss), smoothed: round(p.smoothed) })),
+      atSuggestion: summary(atSuggestion),
+    };
   }
   if (group === 'lr') {
     const out: Record<string, unknown> = {};
-    for (const lr of [1e-3, 1e-4, 0.1, 0.3]) out[String(lr)] = summary(await measureRun(`lr ${lr}`, { ...BASE, learningRate: lr, minLearningRate: lr / 10 }));
-    out['0.01'] = summary(await measureRun('lr 0.01 (default)', BASE));
+    // 0.01, the default, is the `init` group's Kaiming run.
+    for (const lr of [1e-4, 0.1, 0.3]) out[String(lr)] = summary(await measureRun(`lr ${lr}`, planWith({}, { learningRate: lr })));
     results.lr = out;
   }
   if (group === 'init') {
     const out: Record<string, unknown> = {};
-    for (const init of ['pytorch', 'naive', 'kaiming', 'large'] as const) out[init] = summary(await measureRun(`init ${init}`, planWith({ init })));
+    // Chapter 2's default (PyTorch's bounds): its run is the shipped reference curve; only its start is measured here.
+    const pytorch = planWith({ init: 'pytorch' });
+    const fresh = createModel(pytorch.model, names.tokenizer.vocabSize);
+    out.pytorch = { saturated: { step0: saturatedShares(fresh, pytorch) } };
+    fresh.dispose();
+    for (const init of ['naive', 'kaiming', 'large'] as const) out[init] = summary(await measureRun(`init ${init}`, planWith({ init })));
     results.init = out;
   }
   if (group === 'norm') {
@@ -217,6 +248,10 @@ for (const group of chosen) {
   }
   if (group === 'fit') {
     const fit = (model: Partial<MlpConfig>, plan: Partial<TrainingPlan>) => planWith({ hiddenDim: 400, ...model }, { steps: 3000, trainSubset: 300, ...plan });
+    const subset = names.splits.train.sequences.slice(0, 300);
+    const fresh = createModel(fit({}, {}).model, names.tokenizer.vocabSize);
+    results.fitSize = { names: subset.length, predictions: subset.reduce((n, q) => n + q.length + 1, 0), parameters: fresh.trainableVariables().reduce((n, v) => n + v.size, 0) };
+    fresh.dispose();
     results.fit = {
       plain: summary(await measureRun('fit wd 0', fit({}, { weightDecay: 0 }))),
       decay: summary(await measureRun('fit wd 0.1', fit({}, { weightDecay: 0.1 }))),
@@ -265,7 +300,9 @@ function markdown(r: Record<string, unknown>): string {
   const row = (name: string, s: S) =>
     `| ${name} | ${f(s.step0Dev)} | ${f(s.final?.train)} | ${f(s.final?.dev)} | ${f(s.final?.gap)} | ${f(s.bestDev.dev)} (step ${s.bestDev.step}) | ${s.saturated.step0.map(pct).join(', ')} | ${(s.saturated.end ?? []).map(pct).join(', ') || '—'} | ${s.diverged ? `diverged at step ${s.diverged.step}` : ''} |`;
   const head = '| run | dev at step 0 | train (end) | dev (end) | dev − train | best dev | saturated at step 0 | saturated at end | note |\n|---|---|---|---|---|---|---|---|---|';
-  const table = (title: string, rows: Record<string, S> | undefined) => (rows ? `## ${title}\n\n${head}\n${Object.entries(rows).map(([k, s]) => row(k, s)).join('\n')}\n` : '');
+  /** Rows of full runs (the `init` group's `pytorch` entry has only its start). */
+  const table = (title: string, rows: Record<string, S> | undefined) =>
+    rows ? `## ${title}\n\n${head}\n${Object.entries(rows).filter(([, s]) => 'bestDev' in s).map(([k, s]) => row(k, s)).join('\n')}\n` : '';
   const m = r.machine as Record<string, unknown>;
   const parts = [
     '# Chapter 3\'s figures (training dynamics)',
@@ -280,13 +317,16 @@ function markdown(r: Record<string, unknown>): string {
   parts.push(table('Learning rate (peak; cosine to a tenth)', r.lr as Record<string, S> | undefined));
   parts.push(table('Initialization', r.init as Record<string, S> | undefined));
   const init = r.init as Record<string, S> | undefined;
+  if (init?.pytorch) parts.push(`Chapter 2's initialization (PyTorch's bounds, not trained here: its run is \`public/checkpoints/names-mlp-lecture.curve.json\`): ${pct(init.pytorch.saturated.step0[0])} saturated at step 0.\n`);
+  const fit = r.fitSize as { names: number; predictions: number; parameters: number } | undefined;
   if (init) {
-    const names = Object.keys(init);
+    const names = Object.keys(init).filter((n) => 'bestDev' in init[n]!);
     const steps = Object.keys(init[names[0]!]!.updateRatio);
     const mats = Object.keys(init[names[0]!]!.updateRatio[steps[0]!] ?? {});
     parts.push(`### Update-to-weight ratio, log10 std(Δw)/std(w)\n\n| init | matrix | ${steps.map((s) => `step ${s}`).join(' | ')} |\n|---|---|${steps.map(() => '---').join('|')}|\n${names.flatMap((n) => mats.map((mat) => `| ${n} | ${mat} | ${steps.map((s) => f(init[n]!.updateRatio[s]?.[mat], 2)).join(' | ')} |`)).join('\n')}\n`);
   }
   parts.push(table('Three hidden layers, large init: without and with LayerNorm', r.norm as Record<string, S> | undefined));
   parts.push(table('Overfitting: 300 training names, 400 hidden units, 3,000 steps', r.fit as Record<string, S> | undefined));
+  if (fit) parts.push(`The subset: ${fit.names} names, ${fit.predictions} predictions; the model: ${fit.parameters} parameters.\n`);
   return `${parts.join('\n')}\n`;
 }
