@@ -9,6 +9,8 @@
  *   nice -n 10 npx tsx scripts/dynamics-figures.ts --steps 3000     # a shorter default run
  *
  * Groups:
+ * - `start`: untrained models only: the step-0 dev loss and saturated shares of configurations the
+ *   chapter mentions without training them (chapter 2's PyTorch bounds; 3 layers from Kaiming's scale);
  * - `range`: the learning-rate range test as the page's finder runs it, its suggestion, and a run
  *   at the suggested rate;
  * - `lr`: the default run at a too small and a too large constant peak rate;
@@ -36,7 +38,7 @@ import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../lab/train/run';
 import { DivergedError } from '../lab/train/trainer';
 
-const GROUPS = ['range', 'lr', 'init', 'norm', 'fit'] as const;
+const GROUPS = ['start', 'range', 'lr', 'init', 'norm', 'fit'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string' } } });
@@ -206,6 +208,21 @@ const previous = await readFile(jsonPath, 'utf8').then((s) => JSON.parse(s) as R
 const results: Record<string, unknown> = { ...previous };
 
 for (const group of chosen) {
+  if (group === 'start') {
+    const start = async (model: Partial<MlpConfig>) => {
+      const plan = planWith(model);
+      const fresh = createModel(plan.model, names.tokenizer.vocabSize);
+      const length = sequenceLength(names, plan.model);
+      const figures = { model: plan.model.config, step0Dev: Math.round((await splitLoss(fresh, names, 'dev', length)) * 1e4) / 1e4, saturated: saturatedShares(fresh, plan).map((x) => Math.round(x * 1e4) / 1e4) };
+      fresh.dispose();
+      return figures;
+    };
+    results.start = {
+      pytorch: await start({ init: 'pytorch' }),
+      kaimingDepth3: await start({ init: 'kaiming', depth: 3 }),
+      largeDepth3: await start({ init: 'large', depth: 3 }),
+    };
+  }
   if (group === 'range') {
     // The finder's job (src/widgets/lrFinderSchema.ts): the recipe's plan, 1e-5 to 1 in 300 steps.
     const sweep = { minLearningRate: 1e-5, maxLearningRate: 1, steps: 300 };
@@ -233,11 +250,6 @@ for (const group of chosen) {
   }
   if (group === 'init') {
     const out: Record<string, unknown> = {};
-    // Chapter 2's default (PyTorch's bounds): its run is the shipped reference curve; only its start is measured here.
-    const pytorch = planWith({ init: 'pytorch' });
-    const fresh = createModel(pytorch.model, names.tokenizer.vocabSize);
-    out.pytorch = { saturated: { step0: saturatedShares(fresh, pytorch) } };
-    fresh.dispose();
     for (const init of ['naive', 'kaiming', 'large'] as const) out[init] = summary(await measureRun(`init ${init}`, planWith({ init })));
     results.init = out;
   }
@@ -317,10 +329,11 @@ function markdown(r: Record<string, unknown>): string {
   parts.push(table('Learning rate (peak; cosine to a tenth)', r.lr as Record<string, S> | undefined));
   parts.push(table('Initialization', r.init as Record<string, S> | undefined));
   const init = r.init as Record<string, S> | undefined;
-  if (init?.pytorch) parts.push(`Chapter 2's initialization (PyTorch's bounds, not trained here: its run is \`public/checkpoints/names-mlp-lecture.curve.json\`): ${pct(init.pytorch.saturated.step0[0])} saturated at step 0.\n`);
+  const start = r.start as Record<string, { model: unknown; step0Dev: number; saturated: number[] }> | undefined;
+  if (start) parts.push(`## Untrained models\n\n| configuration | dev at step 0 | saturated at step 0, per layer |\n|---|---|---|\n${Object.entries(start).map(([k, x]) => `| ${k} | ${f(x.step0Dev)} | ${x.saturated.map(pct).join(', ')} |`).join('\n')}\n\n(\`pytorch\` is chapter 2's initialization; its trained run is \`public/checkpoints/names-mlp-lecture.curve.json\`.)\n`);
   const fit = r.fitSize as { names: number; predictions: number; parameters: number } | undefined;
   if (init) {
-    const names = Object.keys(init).filter((n) => 'bestDev' in init[n]!);
+    const names = Object.keys(init);
     const steps = Object.keys(init[names[0]!]!.updateRatio);
     const mats = Object.keys(init[names[0]!]!.updateRatio[steps[0]!] ?? {});
     parts.push(`### Update-to-weight ratio, log10 std(Δw)/std(w)\n\n| init | matrix | ${steps.map((s) => `step ${s}`).join(' | ')} |\n|---|---|${steps.map(() => '---').join('|')}|\n${names.flatMap((n) => mats.map((mat) => `| ${n} | ${mat} | ${steps.map((s) => f(init[n]!.updateRatio[s]?.[mat], 2)).join(' | ')} |`)).join('\n')}\n`);
