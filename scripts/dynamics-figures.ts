@@ -208,6 +208,13 @@ const previous = await readFile(jsonPath, 'utf8').then((s) => JSON.parse(s) as R
 const results: Record<string, unknown> = { ...previous };
 
 for (const group of chosen) {
+  await measureGroup(group);
+  await save(); // after every group: a long run stopped halfway keeps what it measured
+}
+console.log(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, strip(v)])), null, 1));
+
+/** Measures one group into `results`. */
+async function measureGroup(group: Group): Promise<void> {
   if (group === 'start') {
     const start = async (model: Partial<MlpConfig>) => {
       const plan = planWith(model);
@@ -291,11 +298,13 @@ function summary(r: RunFigures) {
   };
 }
 
-results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend, tfjs: tf.version.tfjs, date: new Date().toISOString().slice(0, 10), steps: STEPS };
-results.seconds = Math.round((performance.now() - started) / 1000);
-await writeFile(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
-await writeFile(`${REPO_ROOT}docs/DYNAMICS.md`, markdown(results));
-console.log(JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, strip(v)])), null, 1));
+/** Writes the JSON and the Markdown tables with what is measured so far. */
+async function save(): Promise<void> {
+  results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend, tfjs: tf.version.tfjs, date: new Date().toISOString().slice(0, 10), steps: STEPS };
+  results.seconds = Math.round((performance.now() - started) / 1000);
+  await writeFile(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
+  await writeFile(`${REPO_ROOT}docs/DYNAMICS.md`, markdown(results));
+}
 
 /** The JSON without curves, for the console. */
 function strip(v: unknown): unknown {
