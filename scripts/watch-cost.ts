@@ -12,7 +12,7 @@ import { loadLocalDataset, useNodeBackend } from '../lab/cli/environment';
 import type { Dataset } from '../lab/data/datasets';
 import type { TrainingPlan } from '../lab/train/run';
 import { startTraining } from '../lab/train/run';
-import { inputIds, type InspectedModel, snapshot } from '../lab/worker/inspect';
+import { inputBatch, type InspectedModel, snapshot } from '../lab/worker/inspect';
 import type { Probe } from '../lab/worker/protocol';
 
 const EVERY = 10;
@@ -34,9 +34,9 @@ async function round(dataset: Dataset, plan: TrainingPlan, watched: boolean): Pr
     {
       between: async (step) => {
         if (!watched || !target || step % EVERY !== 0) return;
-        const idx = inputIds(target, { split: 'dev', count: 32 }); // (32, T)
-        await snapshot(target, idx, PROBES, bases);
-        idx.dispose();
+        const batch = inputBatch(target, { split: 'dev', count: 32 }); // (32, T) each
+        await snapshot(target, batch, PROBES, bases);
+        tf.dispose([batch.x, batch.y]);
         snapshots++;
       },
     },

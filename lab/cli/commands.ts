@@ -8,10 +8,11 @@ import { NGramModel } from '../models/ngram';
 import { createModel, type ModelSpec } from '../models/registry';
 import { sample } from '../sample';
 import { captureCheckpoint, type CheckpointConfig, decodeCheckpoint, encodeCheckpoint, restoreWeights } from '../train/checkpoint';
+import { startPlanRangeTest } from '../train/lrRange';
 import { type Recipe, RECIPES } from '../train/recipes';
 import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../train/run';
 import { loadLocalDataset, REPO_ROOT } from './environment';
-import { numberOption, type OptionValues } from './options';
+import { numberOption, type OptionValues, type RangeSweep } from './options';
 import { ProgressBar } from './progress';
 import { referenceMarkdown, type ReferenceRow } from './referenceTable';
 
@@ -78,6 +79,22 @@ export async function trainCommand({ dataset: id, plan }: { dataset: DatasetId; 
   } finally {
     run.model.dispose();
   }
+}
+
+/**
+ * A learning-rate range test of a plan (lrRange.ts) with a progress bar: every point of the
+ * sweep, the suggested rate and whether the loss blew up before the last step.
+ */
+export async function rangeCommand({ dataset: id, plan, sweep }: { dataset: DatasetId; plan: TrainingPlan; sweep: RangeSweep }): Promise<object> {
+  const dataset = await loadLocalDataset(id);
+  const bar = new ProgressBar(sweep.steps);
+  const run = startPlanRangeTest(dataset, plan, sweep, {
+    onPoint: (p) => bar.update(p.step, `lr ${p.learningRate.toExponential(2)} loss ${p.loss.toFixed(3)} smoothed ${p.smoothed.toFixed(3)}`),
+  });
+  const result = await run.done;
+  bar.finish();
+  if (result.suggestion) console.error(`suggested learning rate: ${result.suggestion.learningRate.toExponential(2)} (${result.suggestion.rule}; smoothed minimum ${result.suggestion.minimum.smoothed.toFixed(3)} at ${result.suggestion.minimum.learningRate.toExponential(2)})`);
+  return { dataset: id, model: plan.model, batchSize: plan.batchSize, ...sweep, stoppedEarly: result.stoppedEarly, suggestion: result.suggestion, points: result.points };
 }
 
 /** Rebuilds a model from a checkpoint file written by `train`. */

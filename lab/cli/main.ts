@@ -7,22 +7,24 @@
  *   npm run lab -- eval --checkpoint out/names-gpt.ckpt [--split test]
  *   npm run lab -- sample --checkpoint out/names-gpt.ckpt [--count 10 --temperature 0.8 --top-k 0 --top-p 1 --seed 1]
  *   npm run lab -- reference [--only names-gpt,names-mlp] [--scale 0.1]
+ *   npm run lab -- range --recipe names-mlp-lecture [--min 1e-5 --max 1 --steps 300]
  *
  * Progress goes to stderr; the last line of stdout is one JSON summary.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { commandLineOptions, planFromOptions } from './options';
-import { evaluateCommand, referenceCommand, sampleCommand, trainCommand } from './commands';
+import { commandLineOptions, planFromOptions, rangeFromOptions } from './options';
+import { evaluateCommand, rangeCommand, referenceCommand, sampleCommand, trainCommand } from './commands';
 import { useNodeBackend } from './environment';
 
-const USAGE = `usage: npm run lab -- <train|eval|sample|reference> [options]
+const USAGE = `usage: npm run lab -- <train|eval|sample|reference|range> [options]
   train      --model <bigram|mlp|rnn|lstm|gru|gpt> --data <names|tinyshakespeare|tang-wujue>
              or --recipe <id>; then any of --steps --batch --lr --min-lr --warmup --weight-decay --decay-all
-             --beta2 --clip --eval-every --seed --config key=value,... --out <file.ckpt>
+             --beta2 --clip --eval-every --seed --subset <first N training sequences> --config key=value,... --out <file.ckpt>
   eval       --checkpoint <file.ckpt> [--split dev|test|train]
   sample     --checkpoint <file.ckpt> [--count 10 --max-length 200 --temperature 1 --top-k 0 --top-p 1 --seed 1 --prompt text]
   reference  [--only id,id] [--scale 1] [--out-dir public/checkpoints] [--table docs/REFERENCE.md]
+  range      a learning-rate range test (AdamW) of what train takes: --min 1e-5 --max 1 --steps 300; prints the points and the suggestion
   common     --backend wasm|cpu (default wasm)`;
 
 async function main(): Promise<void> {
@@ -46,6 +48,9 @@ async function main(): Promise<void> {
       break;
     case 'reference':
       summary = await referenceCommand(values);
+      break;
+    case 'range':
+      summary = await rangeCommand(rangeFromOptions(values));
       break;
     default:
       throw new Error(`unknown command ${command}\n${USAGE}`);

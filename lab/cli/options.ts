@@ -35,6 +35,9 @@ export const commandLineOptions = {
   scale: { type: 'string' },
   'out-dir': { type: 'string' },
   table: { type: 'string' },
+  subset: { type: 'string' },
+  min: { type: 'string' },
+  max: { type: 'string' },
 } as const;
 
 /** Parsed option values, all strings or booleans as given. */
@@ -98,8 +101,28 @@ export function planFromOptions(values: OptionValues): { dataset: DatasetId; pla
     clipNorm: numberOption(values, 'clip', base.clipNorm),
     evalEvery: numberOption(values, 'eval-every', base.evalEvery),
     seed: seed ?? base.seed,
+    trainSubset: numberOption(values, 'subset', base.trainSubset),
   };
   if (!Number.isInteger(plan.steps) || plan.steps < 1) throw new Error('--steps must be a positive integer');
   if (!Number.isInteger(plan.batchSize) || plan.batchSize < 1) throw new Error('--batch must be a positive integer');
+  if (plan.trainSubset !== undefined && (!Number.isInteger(plan.trainSubset) || plan.trainSubset < 1)) throw new Error('--subset must be a positive integer');
   return { dataset, plan };
+}
+
+/** What a `range` command sweeps: the learning rates from `--min` to `--max` over `--steps` steps. */
+export interface RangeSweep {
+  minLearningRate: number;
+  maxLearningRate: number;
+  steps: number;
+}
+
+/**
+ * The data set, plan and sweep of a `range` command: a recipe's plan (options override it as for
+ * `train`), with `--steps` the sweep's steps (default 300) and `--min`, `--max` its rates
+ * (default 1e-5 and 1). The sweep is validated where it runs (lrRange.ts).
+ */
+export function rangeFromOptions(values: OptionValues): { dataset: DatasetId; plan: TrainingPlan; sweep: RangeSweep } {
+  const steps = numberOption(values, 'steps', 300);
+  const { dataset, plan } = planFromOptions({ ...values, steps: String(steps) });
+  return { dataset, plan, sweep: { minLearningRate: numberOption(values, 'min', 1e-5), maxLearningRate: numberOption(values, 'max', 1), steps } };
 }

@@ -21,17 +21,21 @@ const PARAM_COPIES = 4;
 
 /**
  * The footprint of an MLP ({@link MLP}) on `vocabSize` tokens, trained on batches of `batchSize`
- * sequences of `length` positions. Parameters: (V + 1)·C + block·C·H + H (+ 2H with LayerNorm)
- * + H·V + V. Activations per position: the context (block·C), the pre-activation and the tanh
- * (2H), the logits and their softmax (2V), each with a gradient.
+ * sequences of `length` positions. Parameters: (V + 1)·C + block·C·H + H, plus (depth − 1)·(H·H + H)
+ * for the layers after the first, 2H per layer with LayerNorm, and H·V + V. Activations per
+ * position: the context (block·C), each layer's pre-activation and tanh (2H per layer, a dropout
+ * mask's H more with dropout), the logits and their softmax (2V), each with a gradient.
  */
-export function mlpFootprint(config: Pick<MlpConfig, 'blockSize' | 'embedDim' | 'hiddenDim' | 'norm'>, vocabSize: number, batchSize: number, length: number): Footprint {
+export function mlpFootprint(config: Pick<MlpConfig, 'blockSize' | 'embedDim' | 'hiddenDim' | 'norm' | 'depth' | 'dropout'>, vocabSize: number, batchSize: number, length: number): Footprint {
   const { blockSize, embedDim: c, hiddenDim: h, norm } = config;
+  const depth = config.depth ?? 1;
   const v = vocabSize;
-  const params = (v + 1) * c + blockSize * c * h + h + (norm === 'layer' ? 2 * h : 0) + h * v + v;
+  const perLayerNorm = norm === 'layer' ? 2 * h : 0;
+  const params = (v + 1) * c + blockSize * c * h + h + (depth - 1) * (h * h + h) + depth * perLayerNorm + h * v + v;
   const positions = batchSize * length;
-  const activationsPerPosition = 2 * (blockSize * c + 2 * h + 2 * v);
-  const multiplyAddsPerPosition = blockSize * c * h + h * v;
+  const perLayerActivations = (config.dropout ?? 0) > 0 ? 3 * h : 2 * h;
+  const activationsPerPosition = 2 * (blockSize * c + depth * perLayerActivations + 2 * v);
+  const multiplyAddsPerPosition = blockSize * c * h + (depth - 1) * h * h + h * v;
   return {
     params,
     trainingBytes: FLOAT_BYTES * (PARAM_COPIES * params + positions * activationsPerPosition),

@@ -1,4 +1,4 @@
-import type { Dataset, SplitName } from '../data/datasets';
+import type { Dataset, Split, SplitName } from '../data/datasets';
 import type { LanguageModel } from '../models/model';
 import { blockSizeOf, createModel, type ModelSpec } from '../models/registry';
 import { type BatchSource, sequenceBatches, sequencePass } from './batches';
@@ -71,8 +71,29 @@ export function scheduleOf(plan: TrainingPlan): Schedule | undefined {
  * @param stopped asked before each batch; NaN when it cut the evaluation short (see {@link evaluateLoss}).
  */
 export async function splitLoss(model: LanguageModel, dataset: Dataset, split: SplitName, length: number, maxBatches = Infinity, stopped?: () => boolean): Promise<number> {
-  const pass = sequencePass(dataset.splits[split], length, EVAL_BATCH);
+  return splitPassLoss(model, dataset.splits[split], length, maxBatches, stopped);
+}
+
+/** {@link splitLoss} of a split given as such (a training subset). */
+async function splitPassLoss(model: LanguageModel, split: Split, length: number, maxBatches: number, stopped?: () => boolean): Promise<number> {
+  const pass = sequencePass(split, length, EVAL_BATCH);
   return evaluateLoss(model, pass.source, Math.min(pass.batches, maxBatches), stopped);
+}
+
+/**
+ * The training split a plan learns from: the whole split, or with `trainSubset` its first that
+ * many sequences (examples of a line data set; of running text, the first that many windows'
+ * worth of tokens, so that the subset has that many windows).
+ * @throws when `trainSubset` is not a whole number >= 1.
+ */
+export function trainingSplit(dataset: Dataset, plan: Pick<TrainingPlan, 'trainSubset'>, length: number): Split {
+  const { train } = dataset.splits;
+  const subset = plan.trainSubset;
+  if (subset === undefined) return train;
+  if (!Number.isInteger(subset) || subset < 1) throw new Error(`trainSubset must be a whole number >= 1, not ${subset}`);
+  if (train.wrapped) return { wrapped: true, sequences: train.sequences.slice(0, subset) };
+  const text = train.sequences[0] ?? new Int32Array(0);
+  return { wrapped: false, sequences: [text.subarray(0, subset + length)] };
 }
 
 /** A run in progress: its model (live while it trains), its trainer (pause, resume, stop) and its end. */
@@ -95,15 +116,16 @@ export interface StartOptions {
 
 /**
  * Builds the plan's model and trains it on a data set: AdamW, the plan's schedule and clipping,
- * random batches of the training split, and at every evaluation the full dev loss and a train
- * estimate. With `options.resume` it goes on from that step and gives the losses and weights the
+ * random batches of the training split (or of its first `trainSubset` sequences), and at every
+ * evaluation the full dev loss and a train estimate (on that subset when there is one). With `options.resume` it goes on from that step and gives the losses and weights the
  * uninterrupted run gives. The same function runs in the worker, a page and the command line.
  * @throws when the resume point does not fit the plan's model (see {@link restoreResumePoint}).
  */
 export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: TrainerCallbacks = {}, options: StartOptions = {}): TrainingRun {
-  const model = createModel(plan.model, dataset.tokenizer.vocabSize);
   const length = plan.sequenceLength ?? sequenceLength(dataset, plan.model);
-  const batches: BatchSource = sequenceBatches(dataset.splits.train, length, plan.batchSize, plan.seed);
+  const train = trainingSplit(dataset, plan, length);
+  const model = createModel(plan.model, dataset.tokenizer.vocabSize);
+  const batches: BatchSource = sequenceBatches(train, length, plan.batchSize, plan.seed);
   const optimizer = new AdamW({ learningRate: plan.learningRate, beta2: plan.beta2, weightDecay: plan.weightDecay, decays: plan.decayAll ? () => true : undefined });
   const release = () => {
     optimizer.dispose();
@@ -130,9 +152,9 @@ export function startTraining(dataset: Dataset, plan: TrainingPlan, callbacks: T
     schedule: scheduleOf(plan),
     clipNorm: plan.clipNorm,
     evaluate: async (stopped) => {
-      const train = await splitLoss(model, dataset, 'train', length, TRAIN_ESTIMATE_BATCHES, stopped);
+      const trainLoss = await splitPassLoss(model, train, length, TRAIN_ESTIMATE_BATCHES, stopped);
       const dev = await splitLoss(model, dataset, 'dev', length, Infinity, stopped);
-      return stopped() ? undefined : { train, dev };
+      return stopped() ? undefined : { train: trainLoss, dev };
     },
     between: options.between,
     callbacks,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LanguageModel } from '../models/model';
 import type { BatchSource } from './batches';
 import { clipByGlobalNorm, type Schedule, type ScheduledOptimizer } from './optim';
+import { BLOW_UP_FACTOR, SmoothedLoss } from './smoothing';
 import { yieldToEventLoop } from './yield';
 
 /** What the trainer reports as it goes; progress leaves the trainer only through these. */
@@ -55,6 +56,12 @@ export interface TrainerOptions {
    */
   between?: (step: number) => void | Promise<void>;
   callbacks?: TrainerCallbacks;
+  /**
+   * Throw a {@link DivergedError} when the loss diverges (default true). A learning-rate range
+   * test turns it off: it drives the loss up on purpose and watches it itself, so every loss,
+   * NaN included, reaches `onStep`.
+   */
+  stopOnDivergence?: boolean;
 }
 
 /** How a run ended. */
@@ -73,10 +80,30 @@ export interface TrainSummary {
   elapsedMs: number;
 }
 
-/** Thrown when the loss stops being a finite number. */
+/** Steps before the divergence rule compares the smoothed loss with its lowest (the first losses are noisy). */
+const DIVERGENCE_GRACE_STEPS = 20;
+
+/** A step whose batch loss was finite and within the divergence bound, and that loss. */
+export interface LossAt {
+  step: number;
+  loss: number;
+}
+
+/**
+ * Thrown when a run diverges: the batch loss became NaN or infinite, or its smoothed value
+ * (bias-corrected moving average, β 0.9) grew past {@link BLOW_UP_FACTOR} times its lowest after
+ * the first {@link DIVERGENCE_GRACE_STEPS} steps.
+ */
 export class DivergedError extends Error {
-  constructor(readonly step: number) {
-    super(`the loss became NaN or infinite at step ${step}: the learning rate is probably too high`);
+  /**
+   * @param step the step at which it diverged.
+   * @param lastGood the last step before it whose loss was finite and within the bound; undefined when there was none.
+   * @param grew true when the loss grew past the bound, false when it stopped being a number.
+   */
+  constructor(readonly step: number, readonly lastGood: LossAt | undefined, readonly grew = false) {
+    super(grew
+      ? `the loss grew past ${BLOW_UP_FACTOR} times its lowest at step ${step}: the learning rate is probably too high`
+      : `the loss became NaN or infinite at step ${step}: the learning rate is probably too high`);
   }
 }
 
@@ -149,17 +176,19 @@ export class Trainer {
 
   /**
    * Runs the loop to the end or until stopped.
-   * @throws {DivergedError} when the loss becomes NaN or infinite.
+   * @throws {DivergedError} when the loss diverges (see {@link DivergedError}), unless `stopOnDivergence` is false.
    * @throws the error given to {@link fail}.
    */
   async run(): Promise<TrainSummary> {
-    const { batches, steps, evalEvery, evaluate, callbacks, schedule, between, startStep = 0 } = this.#options;
+    const { batches, steps, evalEvery, evaluate, callbacks, schedule, between, startStep = 0, stopOnDivergence = true } = this.#options;
     if (schedule && !('setLearningRate' in this.#options.optimizer)) throw new Error('a schedule needs an optimizer with setLearningRate, such as AdamW');
     this.#check();
     let lastLoss = NaN;
     let lastEval: Record<string, number> | undefined;
     let evalAbandoned = false;
     let elapsedMs = 0;
+    const smoothed = new SmoothedLoss();
+    let lastGood: LossAt | undefined;
     const runEval = async (step: number) => {
       if (!evaluate || this.#stopped) return;
       // A failure stops it too: an evaluation left running after run() rejected would go on
@@ -190,8 +219,13 @@ export class Trainer {
         tf.dispose([x, y, loss, norm]);
       }
       step += 1;
-      if (!Number.isFinite(lastLoss)) throw new DivergedError(step);
+      if (stopOnDivergence && !Number.isFinite(lastLoss)) throw new DivergedError(step, lastGood);
+      const average = smoothed.add(lastLoss);
       callbacks?.onStep?.(step, lastLoss, info);
+      if (stopOnDivergence) {
+        if (smoothed.count > DIVERGENCE_GRACE_STEPS && average > BLOW_UP_FACTOR * smoothed.lowest) throw new DivergedError(step, lastGood, true);
+        lastGood = { step, loss: lastLoss };
+      }
       if ((evalEvery > 0 && step % evalEvery === 0) || step === steps) await runEval(step);
       elapsedMs += performance.now() - started;
       if (between) await this.#guard(Promise.resolve(between(step)));

@@ -17,12 +17,13 @@ import { captureCheckpoint, encodeCheckpoint } from '../train/checkpoint';
 import { evaluateLoss } from '../train/evaluate';
 import { adam } from '../train/optim';
 import { captureResumePoint, type ResumePoint, restoreResumePoint } from '../train/resume';
+import { startPlanRangeTest } from '../train/lrRange';
 import { startTraining, type TrainingPlan } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
-import { inputIds, type InspectedModel, snapshot } from './inspect';
+import { inputBatch, type InspectedModel, snapshot, updateParameters } from './inspect';
 import { modelFromCheckpoint } from './loadModel';
 import { SerialHost } from './serialHost';
-import type { LossPoint, ModelInfo, ModelSource, PlanJob, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
+import type { LossPoint, LrRangeJob, ModelInfo, ModelSource, PlanJob, RangePoint, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /**
  * The model a job holds (trained or loaded), for `sample`, `inspect` and `save` requests, with
@@ -111,6 +112,11 @@ export class LabHost extends SerialHost {
   readonly #watches = new Map<number, Watch[]>();
   /** Each job's projection bases by probe name, so that projections keep their orientation. */
   readonly #bases = new Map<number, Map<string, Float64Array>>();
+  /**
+   * Per training job, the parameters that a watch's `update.` keys will need at its next
+   * snapshot, as they were after `step` (the step before it), copied between two steps.
+   */
+  readonly #previous = new Map<number, { step: number; tensors: Map<string, tf.Tensor> }>();
   /** `inspect` and `save` requests for the running job, served at its next pause between steps, each with its `receive`'s resolve. */
   #waiting: { request: BetweenStepsRequest; served: () => void }[] = [];
   /** The base URL of the site, from `init`. */
@@ -173,6 +179,8 @@ export class LabHost extends SerialHost {
               return await this.#runBigram(request.jobId, request.job);
             case 'plan':
               return await this.#runPlan(request.jobId, request.job);
+            case 'lr-range':
+              return await this.#runRange(request.jobId, request.job);
           }
           return;
         case 'continue':
@@ -203,7 +211,8 @@ export class LabHost extends SerialHost {
           return;
       }
     } catch (err) {
-      this.#env.post({ ...this.failure(request, err), ...(err instanceof DivergedError ? { code: 'diverged' } : {}) });
+      const diverged = err instanceof DivergedError ? { code: 'diverged' as const, ...(err.lastGood ? { lastGood: err.lastGood } : {}) } : {};
+      this.#env.post({ ...this.failure(request, err), ...diverged });
     }
   }
 
@@ -275,6 +284,7 @@ export class LabHost extends SerialHost {
       restoreResumePoint(model, optimizer, resume);
       sources.batches.skip(resume.step);
     }
+    if (!resume) this.#keepPrevious(jobId, 0, model);
     const progress = this.#progressCallbacks(jobId);
     const trainer = new Trainer({
       model,
@@ -307,8 +317,30 @@ export class LabHost extends SerialHost {
     let capture: ((step: number) => Promise<void>) | undefined;
     const run = startTraining(dataset, job.plan, progress, { resume, between: this.#betweenSteps(jobId, (step) => capture?.(step)) });
     capture = this.#resumePoints(jobId, job, run.model, run.optimizer, job.plan.evalEvery);
+    // Before the first step: the trainer's run() awaits its first evaluation before stepping. A
+    // resumed run has already taken its first step, so its first update snapshot is skipped.
+    if (!resume) this.#keepPrevious(jobId, 0, run.model);
     this.#replaceCurrent({ ...this.#trained(jobId, job.dataset, dataset, job.plan.model, job.plan, run.model), step: resume?.step ?? 0 });
     await this.#drive(jobId, run.trainer, run.done, progress);
+  }
+
+  /**
+   * A learning-rate range test of a plan's model (built fresh, not kept): `range` messages with
+   * the points since the last one, at most every {@link PROGRESS_INTERVAL_MS}, then a last one,
+   * `done`, with the suggestion; `stop` ends it like a training run.
+   */
+  async #runRange(jobId: number, job: LrRangeJob): Promise<void> {
+    this.#env.post({ type: 'state', jobId, state: 'loading' });
+    const dataset = await this.dataset(job.dataset);
+    if (this.#skipCancelled(jobId)) return;
+    const points = throttled<RangePoint>((batch) => this.#env.post({ type: 'range', jobId, points: batch, done: false }));
+    const sweep = { minLearningRate: job.minLearningRate, maxLearningRate: job.maxLearningRate, steps: job.steps };
+    const run = startPlanRangeTest(dataset, job.plan, sweep, { onPoint: (point) => points.push(point) });
+    const finished = run.done.then((result) => {
+      this.#env.post({ type: 'range', jobId, points: points.take(), done: true, ...(result.suggestion ? { suggestion: result.suggestion } : {}), ...(result.stoppedEarly ? { stoppedEarly: true } : {}) });
+      return { stopped: result.stopped, evalAbandoned: false };
+    });
+    await this.#drive(jobId, run.trainer, finished, points);
   }
 
   /**
@@ -342,7 +374,7 @@ export class LabHost extends SerialHost {
    * Runs a job's training to its end and posts its states. A lost GPU fails the run at once
    * (its readbacks would never settle) and is reported with the last good step, if one was kept.
    */
-  async #drive(jobId: number, trainer: Trainer, done: Promise<TrainSummary>, progress: { flush(): void }): Promise<void> {
+  async #drive(jobId: number, trainer: Trainer, done: Promise<Pick<TrainSummary, 'stopped' | 'evalAbandoned'>>, progress: { flush(): void }): Promise<void> {
     this.#running = { jobId, trainer };
     const unwatch = watchDeviceLoss((reason) => trainer.fail(new DeviceLostError(reason)));
     try {
@@ -359,6 +391,7 @@ export class LabHost extends SerialHost {
       unwatch();
       if (this.#running?.trainer === trainer) this.#running = undefined;
       this.#watches.delete(jobId);
+      this.#dropPrevious(jobId);
       await this.#serveWaiting();
     }
   }
@@ -378,18 +411,45 @@ export class LabHost extends SerialHost {
       const current = this.#current;
       if (current?.jobId !== jobId) return;
       current.step = step;
+      const kept = this.#previous.get(jobId);
+      const previous = kept?.step === step - 1 ? kept.tensors : new Map<string, tf.Tensor>();
+      const parameters = new Set(current.model.namedVariables().map(([name]) => name));
       for (const watch of this.#watches.get(jobId) ?? []) {
         if (step % watch.every !== 0) continue;
+        // A parameter not copied the step before (the watch came in between, a resumed run's
+        // first step) waits for the next snapshot; an unknown one fails it, listing the valid ones.
+        if (updateParameters(watch.probes).some((name) => parameters.has(name) && !previous.has(name))) continue;
         try {
-          await this.#postSnapshot(current, watch);
+          await this.#postSnapshot(current, watch, previous);
         } catch (err) {
           // A watch that cannot be taken (an unknown key, a bad probe) is dropped; training goes on.
           this.#watches.set(jobId, (this.#watches.get(jobId) ?? []).filter((w) => w !== watch));
           this.#env.post(this.failure(watch, err));
         }
       }
+      this.#keepPrevious(jobId, step, current.model);
       await this.#serveWaiting();
     };
+  }
+
+  /**
+   * Copies the parameters that the `update.` keys of job `jobId`'s watches due at step `step` + 1
+   * read, as they are after step `step`, freeing the copies kept before.
+   */
+  #keepPrevious(jobId: number, step: number, model: LanguageModel): void {
+    this.#dropPrevious(jobId);
+    const wanted = new Set((this.#watches.get(jobId) ?? []).filter((w) => (step + 1) % w.every === 0).flatMap((w) => updateParameters(w.probes)));
+    if (wanted.size === 0) return;
+    // Unknown names are left out: the snapshot then fails with the list of valid ones.
+    const tensors = new Map(model.namedVariables().filter(([name]) => wanted.has(name)).map(([name, variable]) => [name, tf.clone(variable)] as const));
+    this.#previous.set(jobId, { step, tensors });
+  }
+
+  /** Frees the parameter copies kept for job `jobId`. */
+  #dropPrevious(jobId: number): void {
+    const kept = this.#previous.get(jobId);
+    if (kept) tf.dispose([...kept.tensors.values()]);
+    this.#previous.delete(jobId);
   }
 
   /** Serves the `inspect` and `save` requests that waited for the weights between two steps. */
@@ -457,15 +517,15 @@ export class LabHost extends SerialHost {
   }
 
   /** Takes a snapshot of `request`'s probes on the current model and posts it, its arrays transferred. */
-  async #postSnapshot(current: CurrentModel, request: Watch | Extract<WorkerRequest, { type: 'inspect' }>): Promise<void> {
-    const idx = inputIds(current, request.input); // (B, T)
+  async #postSnapshot(current: CurrentModel, request: Watch | Extract<WorkerRequest, { type: 'inspect' }>, previous?: ReadonlyMap<string, tf.Tensor>): Promise<void> {
+    const batch = inputBatch(current, request.input); // (B, T) each
     let bases = this.#bases.get(request.jobId);
     if (!bases) this.#bases.set(request.jobId, (bases = new Map()));
     try {
-      const { arrays, transfer } = await snapshot(current, idx, request.probes, bases);
+      const { arrays, transfer } = await snapshot(current, batch, request.probes, bases, previous);
       this.#env.post({ type: 'snapshot', jobId: request.jobId, requestId: request.requestId, step: current.step, arrays }, transfer);
     } finally {
-      idx.dispose(); // the snapshot is read back
+      tf.dispose([batch.x, batch.y]); // the snapshot is read back
     }
   }
 
@@ -484,25 +544,18 @@ export class LabHost extends SerialHost {
    * batched into one message at most every {@link PROGRESS_INTERVAL_MS}, and only new points.
    */
   #progressCallbacks(jobId: number): TrainerCallbacks & { flush(): void } {
-    let pending: LossPoint[] = [];
-    let lastPost = 0;
     let lastStep = 0;
     const started = performance.now();
-    const flush = () => {
-      this.#env.post({ type: 'progress', jobId, step: lastStep, points: pending, elapsedMs: performance.now() - started });
-      pending = [];
-      lastPost = performance.now();
-    };
+    const points = throttled<LossPoint>((batch) => this.#env.post({ type: 'progress', jobId, step: lastStep, points: batch, elapsedMs: performance.now() - started }));
     return {
-      flush: () => pending.length > 0 && flush(),
+      flush: () => points.flush(),
       onStep: (step, loss) => {
         lastStep = step;
-        pending.push({ step, series: 'batch', loss });
-        if (performance.now() - lastPost > PROGRESS_INTERVAL_MS) flush();
+        points.push({ step, series: 'batch', loss });
       },
       onEval: (step, losses) => {
-        for (const [series, loss] of Object.entries(losses)) pending.push({ step, series: series as LossPoint['series'], loss });
-        flush();
+        for (const [series, loss] of Object.entries(losses)) points.push({ step, series: series as LossPoint['series'], loss });
+        points.flush();
       },
     };
   }
@@ -522,6 +575,34 @@ export class LabHost extends SerialHost {
     });
     this.#env.post({ type: 'sample', jobId: request.jobId, texts: ids.map((s) => tokenizer.decode(s)) });
   }
+}
+
+/**
+ * Collects items and sends those gathered so far at most every {@link PROGRESS_INTERVAL_MS} (a
+ * widget gets only new points, in few messages): `push` sends when the interval has passed,
+ * `flush` sends what waits now, `take` hands it over unsent.
+ */
+function throttled<T>(send: (items: T[]) => void): { push(item: T): void; flush(): void; take(): T[] } {
+  let pending: T[] = [];
+  let lastSent = 0;
+  const take = () => {
+    const items = pending;
+    pending = [];
+    return items;
+  };
+  const flush = () => {
+    if (pending.length === 0) return;
+    send(take());
+    lastSent = performance.now();
+  };
+  return {
+    push: (item) => {
+      pending.push(item);
+      if (performance.now() - lastSent > PROGRESS_INTERVAL_MS) flush();
+    },
+    flush,
+    take,
+  };
 }
 
 /** What a view needs to label a model. */

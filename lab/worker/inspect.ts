@@ -3,12 +3,13 @@ import { histogram } from '../analysis/histogram';
 import { nearestRows } from '../analysis/neighbours';
 import { pca2 } from '../analysis/pca';
 import { saturation } from '../analysis/saturation';
+import { scaleOf } from '../analysis/scale';
 import type { Dataset, DatasetKind } from '../data/datasets';
 import { validateKeys } from '../models/keys';
 import type { LanguageModel } from '../models/model';
 import type { ModelSpec } from '../models/registry';
 import { CharTokenizer } from '../tokenizers/char';
-import { sequencePass } from '../train/batches';
+import { type Batch, sequencePass } from '../train/batches';
 import { sequenceLength, type TrainingPlan } from '../train/run';
 import type { InspectInput, Probe, ShapedArray } from './protocol';
 
@@ -33,15 +34,16 @@ export interface Snapshot {
 }
 
 /**
- * The (B, T) token ids an input stands for:
+ * The (B, T) token ids an input stands for, and their next tokens as targets (-1 where there is none):
  * - `{ text }`: the text's ids in one row, after the boundary token for a model of line examples
- *   (which always reads a name after it), cut to nothing;
+ *   (which always reads a name after it), cut to nothing; each position's target is the next
+ *   character, none after the last;
  * - `{ split, count }`: the first `count` examples (or windows of running text) of a split, padded
- *   as training batches are (batches.ts).
+ *   as training batches are (batches.ts), with their training targets.
  * @throws naming the characters the model does not know, for a text longer than a GPT's block,
  *   and for a split of a model whose data set is unknown.
  */
-export function inputIds(target: InspectedModel, input: InspectInput): tf.Tensor2D {
+export function inputBatch(target: InspectedModel, input: InspectInput): Batch {
   if ('text' in input) {
     const tokenizer = CharTokenizer.fromChars(target.vocab);
     const unknown = [...new Set(Array.from(input.text).filter((c) => !tokenizer.covers(c)))];
@@ -49,7 +51,10 @@ export function inputIds(target: InspectedModel, input: InspectInput): tf.Tensor
     const ids = [...(target.datasetKind === 'stream' ? [] : [CharTokenizer.BOUNDARY_ID]), ...tokenizer.encode(input.text)];
     if (ids.length === 0) throw new Error('there is no text to read');
     if (target.spec.kind === 'gpt' && ids.length > target.model.blockSize) throw new Error(`the text is ${ids.length} tokens long; this model reads at most ${target.model.blockSize} at once`);
-    return tf.tensor2d(ids, [1, ids.length], 'int32'); // (1, T)
+    return {
+      x: tf.tensor2d(ids, [1, ids.length], 'int32'), // (1, T)
+      y: tf.tensor2d([...ids.slice(1), -1], [1, ids.length], 'int32'), // (1, T)
+    };
   }
   const { dataset } = target;
   if (!dataset) throw new Error(`the model's data set is unknown, so it cannot read the ${input.split} split: give it a text`);
@@ -57,31 +62,91 @@ export function inputIds(target: InspectedModel, input: InspectInput): tf.Tensor
   const length = target.plan.sequenceLength ?? sequenceLength(dataset, target.spec);
   const pass = sequencePass(dataset.splits[input.split], length, input.count);
   if (pass.batches === 0) throw new Error(`the ${input.split} split is empty`);
-  const { x, y } = pass.source.next();
-  y.dispose(); // only the inputs are read
-  return x; // (B, T)
+  return pass.source.next(); // (B, T) each
+}
+
+/** Which family a parameter key belongs to, and the parameter it names. */
+export interface ParameterKey {
+  /** `weight`: the parameter; `grad`: the loss's gradient with respect to it; `update`: the last step's change. */
+  family: 'weight' | 'grad' | 'update';
+  /** A name of the model's `namedVariables()`, e.g. `hidden.w`. */
+  parameter: string;
+}
+
+/** The parameter a `weight.`, `grad.` or `update.` key names; undefined for a key of the catalogue. */
+export function parameterKey(key: string): ParameterKey | undefined {
+  const match = /^(weight|grad|update)\.(.+)$/.exec(key);
+  return match ? { family: match[1] as ParameterKey['family'], parameter: match[2]! } : undefined;
+}
+
+/** Every key some probe reads: its own, and the one a `scale` is relative to. */
+function probeKeys(probes: Record<string, Probe>): string[] {
+  return [...new Set(Object.values(probes).flatMap((p) => (p.as === 'scale' && p.relativeTo ? [p.key, p.relativeTo] : [p.key])))];
 }
 
 /**
- * Runs the model on `idx` in evaluation mode (no dropout, no random numbers drawn, so a run being
+ * The parameters whose `update.` keys some probe reads: those the host must copy one step before
+ * a snapshot of these probes.
+ */
+export function updateParameters(probes: Record<string, Probe>): string[] {
+  return probeKeys(probes).flatMap((key) => {
+    const parsed = parameterKey(key);
+    return parsed?.family === 'update' ? [parsed.parameter] : [];
+  });
+}
+
+/**
+ * Runs the model on `input` in evaluation mode (no dropout, no random numbers drawn, so a run being
  * watched trains as it would unwatched), recording only the keys the probes read, and computes
- * the probes. Every tensor is freed before it resolves.
+ * the probes. Parameter keys read the model's variables: `weight.` as they are, `grad.` as the
+ * gradient of the mean loss on `input` (evaluation mode, the weights untouched), `update.` as the
+ * difference from `previous`. Every tensor made is freed before it resolves.
  * @param bases the previous projection basis per probe name, read and updated, so that a
  *   projection keeps its orientation from one snapshot to the next.
- * @throws for a key the model does not record (listing the valid ones) or a probe that does not fit its tensor.
+ * @param previous each parameter as it was one optimizer step ago, for `update.` keys.
+ * @throws for a key the model does not record or a parameter it does not have (listing the valid
+ *   ones), an `update.` key without its previous weights, or a probe that does not fit its tensor.
  */
-export async function snapshot(target: InspectedModel, idx: tf.Tensor2D, probes: Record<string, Probe>, bases: Map<string, Float64Array>): Promise<Snapshot> {
-  const keys = [...new Set(Object.values(probes).map((p) => p.key))];
-  validateKeys(target.spec, keys);
-  const { logits, intermediates = {} } = target.model.forward(idx, undefined, { record: keys });
-  const read: Record<string, { shape: number[]; data: Float32Array }> = {};
+export async function snapshot(target: InspectedModel, input: Batch, probes: Record<string, Probe>, bases: Map<string, Float64Array>, previous?: ReadonlyMap<string, tf.Tensor>): Promise<Snapshot> {
+  const keys = probeKeys(probes);
+  const forwardKeys = keys.filter((key) => !parameterKey(key));
+  validateKeys(target.spec, forwardKeys);
+  const variables = new Map(target.model.namedVariables());
+  const parameters = keys.flatMap((key) => {
+    const parsed = parameterKey(key);
+    if (!parsed) return [];
+    const variable = variables.get(parsed.parameter);
+    if (!variable) throw new Error(`the ${target.spec.kind} model has no parameter '${parsed.parameter}' (in '${key}'); valid parameters: ${[...variables.keys()].join(', ')}`);
+    const before = previous?.get(parsed.parameter);
+    if (parsed.family === 'update' && !before) throw new Error(`'${key}' is what the last optimizer step changed: only a watch on a training job can ask for it, not an inspect`);
+    return [{ key, ...parsed, variable, before }];
+  });
+  /** Tensors made here, freed once read; the variables themselves are read, never freed. */
+  const made: tf.Tensor[] = [];
+  const tensors: Record<string, tf.Tensor> = {};
+  const read: Record<string, Read> = {};
   try {
-    for (const key of keys) read[key] = { shape: intermediates[key]!.shape, data: (await intermediates[key]!.data()) as Float32Array };
+    if (forwardKeys.length > 0) {
+      const { logits, intermediates = {} } = target.model.forward(input.x, undefined, { record: forwardKeys });
+      made.push(logits, ...Object.values(intermediates));
+      Object.assign(tensors, intermediates);
+    }
+    const graded = parameters.filter((p) => p.family === 'grad');
+    if (graded.length > 0) {
+      const { value, grads } = tf.variableGrads(() => target.model.forward(input.x, input.y).loss!, graded.map((p) => p.variable)); // scalar, per-variable grads
+      made.push(value, ...Object.values(grads));
+      for (const p of graded) tensors[p.key] = grads[p.variable.name]!;
+    }
+    for (const p of parameters) {
+      if (p.family === 'weight') tensors[p.key] = p.variable;
+      if (p.family === 'update') made.push((tensors[p.key] = tf.sub(p.variable, p.before!))); // same shape as the parameter
+    }
+    for (const key of keys) read[key] = { shape: tensors[key]!.shape, data: (await tensors[key]!.data()) as Float32Array };
   } finally {
-    tf.dispose([logits, ...Object.values(intermediates)]); // everything is read back (or failed)
+    tf.dispose(made); // everything is read back (or failed)
   }
   const arrays: Record<string, ShapedArray> = {};
-  for (const [name, probe] of Object.entries(probes)) Object.assign(arrays, computeProbe(name, probe, read[probe.key]!, bases));
+  for (const [name, probe] of Object.entries(probes)) Object.assign(arrays, computeProbe(name, probe, read, bases));
   const transfer = [...new Set(Object.values(arrays).map((a) => a.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   return { arrays, transfer };
 }
@@ -93,7 +158,8 @@ interface Read {
 }
 
 /** The arrays one probe gives: its own under `name`, and for neighbours `${name}.similarity` too. */
-function computeProbe(name: string, probe: Probe, tensor: Read, bases: Map<string, Float64Array>): Record<string, ShapedArray> {
+function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, bases: Map<string, Float64Array>): Record<string, ShapedArray> {
+  const tensor = reads[probe.key]!;
   switch (probe.as) {
     case 'raw':
       return { [name]: rawSlice(probe.key, tensor, probe.index ?? []) };
@@ -111,21 +177,30 @@ function computeProbe(name: string, probe: Probe, tensor: Read, bases: Map<strin
       return { [name]: { shape, data: found.indices }, [`${name}.similarity`]: { shape, data: found.similarities } };
     }
     case 'histogram': {
-      const h = histogram(tensor.data, probe.bins, probe.range);
+      const h = histogram(sliceOf(probe.key, tensor, probe.index ?? []).data, probe.bins, probe.range);
       return { [name]: { shape: [probe.bins], data: h.counts, info: { lo: probe.range[0], hi: probe.range[1], below: h.below, above: h.above, total: h.total } } };
     }
     case 'saturation': {
-      const cols = tensor.shape.at(-1) ?? 1;
-      const s = saturation(tensor.data, cols, probe.threshold, probe.rows);
+      const slice = sliceOf(probe.key, tensor, probe.index ?? []);
+      const cols = slice.shape.at(-1) ?? 1;
+      const s = saturation(slice.data, cols, probe.threshold, probe.rows);
       return { [name]: { shape: [s.rows, cols], data: s.mask, info: { fraction: s.fraction, threshold: probe.threshold } } };
     }
-    case 'scale':
-      throw new Error('the scale probe is being built (issue 14)');
+    case 'scale': {
+      const index = probe.index ?? [];
+      const scale = scaleOf(sliceOf(probe.key, tensor, index).data);
+      if (!probe.relativeTo) return { [name]: { shape: [1], data: Float32Array.of(scale.std), info: { ...scale } } };
+      const relativeStd = scaleOf(sliceOf(probe.relativeTo, reads[probe.relativeTo]!, index).data).std;
+      return { [name]: { shape: [1], data: Float32Array.of(scale.std / relativeStd), info: { ...scale, relativeStd } } };
+    }
   }
 }
 
-/** The part of a tensor at `index` along its leading axes, as a copy that owns its buffer. */
-function rawSlice(key: string, { shape, data }: Read, index: readonly number[]): ShapedArray {
+/**
+ * The part of a tensor at `index` along its leading axes, as a view of its values.
+ * @throws for an index with more axes than the tensor, or outside an axis.
+ */
+function sliceOf(key: string, { shape, data }: Read, index: readonly number[]): Read {
   if (index.length > shape.length) throw new Error(`'${key}' has ${shape.length} axes; the index [${index}] has ${index.length}`);
   let offset = 0;
   index.forEach((i, axis) => {
@@ -134,7 +209,13 @@ function rawSlice(key: string, { shape, data }: Read, index: readonly number[]):
   });
   const rest = shape.slice(index.length);
   const size = rest.reduce((a, b) => a * b, 1);
-  return { shape: rest, data: data.slice(offset * size, (offset + 1) * size) };
+  return { shape: rest, data: data.subarray(offset * size, (offset + 1) * size) };
+}
+
+/** The part of a tensor at `index` along its leading axes, as a copy that owns its buffer (to transfer). */
+function rawSlice(key: string, tensor: Read, index: readonly number[]): ShapedArray {
+  const { shape, data } = sliceOf(key, tensor, index);
+  return { shape, data: data.slice() };
 }
 
 /** A tensor as a matrix of rows (every leading axis flattened) by its last axis, optionally only `rows`. */

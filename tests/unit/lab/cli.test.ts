@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, planFromOptions } from '../../../lab/cli/options';
+import { parseConfig, planFromOptions, rangeFromOptions } from '../../../lab/cli/options';
 import { referenceMarkdown } from '../../../lab/cli/referenceTable';
 import { recipe } from '../../../lab/train/recipes';
 
@@ -28,6 +28,17 @@ describe('command-line options', () => {
     expect(() => planFromOptions({ recipe: 'names-gpt', steps: '0' })).toThrow(/positive integer/);
     expect(() => planFromOptions({ recipe: 'nope' })).toThrow(/no recipe called nope/);
     expect(() => parseConfig('nLayer')).toThrow(/key=value/);
+  });
+
+  it('takes a range test sweep from --min, --max and --steps, and a training subset from --subset', () => {
+    const { dataset, plan, sweep } = rangeFromOptions({ recipe: 'names-mlp-lecture', min: '1e-4', max: '0.5', batch: '64' });
+    expect(dataset).toBe('names');
+    expect(sweep).toEqual({ minLearningRate: 1e-4, maxLearningRate: 0.5, steps: 300 });
+    expect(plan.batchSize).toBe(64);
+    expect(rangeFromOptions({ recipe: 'names-mlp-lecture', steps: '50' }).sweep).toEqual({ minLearningRate: 1e-5, maxLearningRate: 1, steps: 50 });
+    expect(planFromOptions({ recipe: 'names-mlp-lecture', subset: '500' }).plan.trainSubset).toBe(500);
+    expect(() => planFromOptions({ recipe: 'names-mlp-lecture', subset: '0.5' })).toThrow('--subset must be a positive integer');
+    expect(() => rangeFromOptions({ recipe: 'names-mlp-lecture', max: 'big' })).toThrow('--max must be a number, not big');
   });
 
   it('parses config values into numbers, booleans and strings', () => {

@@ -3,8 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { histogram } from '../../../lab/analysis/histogram';
+import { scaleOf } from '../../../lab/analysis/scale';
+import { loadDataset } from '../../../lab/data/datasets';
 import { createModel, type ModelSpec } from '../../../lab/models/registry';
 import { type CheckpointConfig, decodeCheckpoint, encodeCheckpoint, restoreWeights } from '../../../lab/train/checkpoint';
+import { sequencePass } from '../../../lab/train/batches';
 import type { TrainingPlan } from '../../../lab/train/run';
 import { LabHost } from '../../../lab/worker/host';
 import type { Probe, WorkerResponse } from '../../../lab/worker/protocol';
@@ -76,7 +79,8 @@ describe('inspecting a model in the worker', () => {
     await host.receive({ type: 'inspect', jobId: 1, requestId: 9, input: { split: 'dev', count: 4 }, probes });
     const snap = of('snapshot')[0]!;
     expect(snap).toMatchObject({ jobId: 1, requestId: 9, step: checkpoint.step });
-    const x = tf.tensor2d(await devBatch(), [4, 16], 'int32'); // (B, T)
+    const { x, y } = await devBatch(); // (B, T) each
+    y.dispose(); // only the inputs are read
     const rec = model.forward(x, undefined, { record: true }).intermediates!;
     expect(Array.from(snap.arrays.table!.data)).toEqual(Array.from(rec.embedding!.dataSync()));
     expect(snap.arrays.table!.shape).toEqual([28, 32]);
@@ -173,6 +177,94 @@ describe('inspecting a model in the worker', () => {
   });
 });
 
+describe('parameter keys', () => {
+  it('reads a weight, and the gradient of the mean loss on the input as tf.variableGrads gives it, the weights untouched', async () => {
+    const { host, of } = await makeHost();
+    await host.receive({ type: 'load', jobId: 1, source: { checkpoint: 'names-mlp-lecture' } });
+    const probes: Record<string, Probe> = {
+      grad: { key: 'grad.hidden.w', as: 'raw' },
+      table: { key: 'grad.embedding', as: 'raw' },
+      ratio: { key: 'grad.hidden.w', as: 'scale', relativeTo: 'weight.hidden.w' },
+      out: { key: 'weight.out.w', as: 'raw' },
+    };
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 1, input: { split: 'dev', count: 4 }, probes });
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 2, input: { split: 'dev', count: 4 }, probes });
+    const [first, second] = of('snapshot');
+    const { model } = await modelOf('names-mlp-lecture');
+    const variables = new Map(model.namedVariables());
+    const { x, y } = await devBatch();
+    const [hidden, embedding] = [variables.get('hidden.w')!, variables.get('embedding')!];
+    const { value, grads } = tf.variableGrads(() => model.forward(x, y).loss!, [hidden, embedding]);
+    expect(first!.arrays.grad!.shape).toEqual([30, 200]);
+    expect(Array.from(first!.arrays.grad!.data)).toEqual(Array.from(grads[hidden.name]!.dataSync()));
+    expect(Array.from(first!.arrays.table!.data)).toEqual(Array.from(grads[embedding.name]!.dataSync()));
+    expect(Array.from(first!.arrays.out!.data)).toEqual(Array.from(variables.get('out.w')!.dataSync()));
+    const std = (t: tf.Tensor) => tf.tidy(() => tf.moments(t).variance.sqrt().dataSync()[0]!);
+    expect(first!.arrays.ratio!.data[0]).toBeCloseTo(std(grads[hidden.name]!) / std(hidden), 5);
+    // Nothing moved: the second snapshot is the first.
+    expect(Array.from(second!.arrays.grad!.data)).toEqual(Array.from(first!.arrays.grad!.data));
+    tf.dispose([x, y, value, ...Object.values(grads)]);
+    model.dispose();
+  });
+
+  it('names the valid parameters for an unknown one, and says where update keys can be asked for', async () => {
+    const { host, of } = await makeHost();
+    await host.receive({ type: 'load', jobId: 1, source: { checkpoint: 'names-mlp-lecture' } });
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 1, input: { text: 'emma' }, probes: { g: { key: 'grad.hidden2.w', as: 'raw' } } });
+    expect(of('error')[0]!.message).toBe("the mlp model has no parameter 'hidden2.w' (in 'grad.hidden2.w'); valid parameters: embedding, hidden.w, hidden.b, out.w, out.b");
+    await host.receive({ type: 'inspect', jobId: 1, requestId: 2, input: { text: 'emma' }, probes: { u: { key: 'update.hidden.w', as: 'scale', relativeTo: 'weight.hidden.w' } } });
+    expect(of('error')[1]!.message).toBe("'update.hidden.w' is what the last optimizer step changed: only a watch on a training job can ask for it, not an inspect");
+    expect(of('snapshot')).toHaveLength(0);
+  });
+
+  it('gives w_t − w_(t−1) as the update of a watched training job', async () => {
+    const { host, of } = await makeHost('wasm');
+    const every = (n: number, requestId: number, probes: Record<string, Probe>) => host.receive({ type: 'watch', jobId: 1, requestId, every: n, input: { split: 'dev', count: 4 }, probes });
+    await every(1, 1, { w: { key: 'weight.hidden.w', as: 'raw' } });
+    await every(5, 2, { u: { key: 'update.hidden.w', as: 'raw' }, ratio: { key: 'update.hidden.w', as: 'scale', relativeTo: 'weight.hidden.w' } });
+    await host.receive({ type: 'start', jobId: 1, job: { kind: 'plan', dataset: 'names', plan: { ...SMALL_MLP, steps: 20, evalEvery: 0 } } });
+    const weights = new Map(of('snapshot').filter((s) => s.requestId === 1).map((s) => [s.step, s.arrays.w!.data]));
+    const updates = of('snapshot').filter((s) => s.requestId === 2);
+    expect(weights.size).toBe(20);
+    expect(updates.map((s) => s.step)).toEqual([5, 10, 15, 20]);
+    for (const { step, arrays } of updates) {
+      const [now, before] = [weights.get(step)!, weights.get(step - 1)!];
+      const expected = Array.from(now, (w, i) => Math.fround(w - before[i]!));
+      expect(Array.from(arrays.u!.data)).toEqual(expected);
+      expect(expected.some((d) => d !== 0)).toBe(true);
+      expect(arrays.ratio!.data[0]).toBeCloseTo(scaleOf(expected).std / scaleOf(now).std, 5);
+    }
+  });
+
+  it('drops a watch of an unknown parameter with the list of valid ones, and keeps the others', async () => {
+    const { host, of } = await makeHost('wasm');
+    const watch = (requestId: number, every: number, key: string) => host.receive({ type: 'watch', jobId: 1, requestId, every, input: { text: 'emma' }, probes: { s: { key, as: 'scale' } } });
+    await watch(1, 3, 'update.nope');
+    await watch(2, 4, 'update.out.b');
+    await host.receive({ type: 'start', jobId: 1, job: { kind: 'plan', dataset: 'names', plan: { ...SMALL_MLP, steps: 12, evalEvery: 0 } } });
+    expect(of('error')).toEqual([expect.objectContaining({ jobId: 1, message: "the mlp model has no parameter 'nope' (in 'update.nope'); valid parameters: embedding, hidden.w, hidden.b, out.w, out.b" })]);
+    expect(of('snapshot').map((s) => `${s.requestId}@${s.step}`)).toEqual(['2@4', '2@8', '2@12']);
+  });
+
+  it('watching parameter keys every N steps gives 200 / N snapshots, leaves no tensors behind and does not change the losses', async () => {
+    const { host, of, tensorsAtSnapshot } = await makeHost('wasm');
+    const probes: Record<string, Probe> = {
+      update: { key: 'update.hidden.w', as: 'scale', relativeTo: 'weight.hidden.w' },
+      grad: { key: 'grad.out.w', as: 'histogram', bins: 10, range: [-0.01, 0.01] },
+      weight: { key: 'weight.embedding', as: 'scale' },
+    };
+    const job = { kind: 'plan', dataset: 'names', plan: SMALL_MLP } as const;
+    void host.receive({ type: 'watch', jobId: 1, requestId: 5, every: 25, input: { split: 'dev', count: 32 }, probes });
+    await host.receive({ type: 'start', jobId: 1, job });
+    await host.receive({ type: 'start', jobId: 2, job });
+    expect(of('snapshot').map((s) => s.step)).toEqual([25, 50, 75, 100, 125, 150, 175, 200]);
+    expect(new Set(tensorsAtSnapshot).size).toBe(1);
+    const losses = (jobId: number) => of('progress').filter((p) => p.jobId === jobId).flatMap((p) => p.points).map((p) => `${p.series}@${p.step}=${p.loss}`);
+    expect(losses(1)).toHaveLength(204);
+    expect(losses(1)).toEqual(losses(2));
+  });
+});
+
 describe('inspecting a model while it trains', () => {
   it('answers inspect and save between two steps of the running job, and at once while it is paused', async () => {
     const { host, of } = await makeHost('wasm');
@@ -197,13 +289,8 @@ describe('inspecting a model while it trains', () => {
   });
 });
 
-/** The first 4 dev names as the host batches them (x of sequencePass, length 16). */
-async function devBatch(): Promise<number[]> {
-  const { loadDataset } = await import('../../../lab/data/datasets');
-  const { sequencePass } = await import('../../../lab/train/batches');
+/** The first 4 dev names as the host batches them (sequencePass, length 16): (B, T) ids and targets. */
+async function devBatch() {
   const dataset = await loadDataset('names', readData);
-  const { x, y } = sequencePass(dataset.splits.dev, 16, 4).source.next();
-  const ids = Array.from(x.dataSync());
-  tf.dispose([x, y]);
-  return ids;
+  return sequencePass(dataset.splits.dev, 16, 4).source.next();
 }

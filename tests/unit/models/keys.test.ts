@@ -62,7 +62,7 @@ describe('the key catalogue', () => {
 
   it('rejects an unknown key with an error that lists the valid ones', () => {
     const mlp = SPECS[1]!;
-    expect(() => validateKeys(mlp, ['mlp.hidden', 'foo'])).toThrow("the mlp model has no key 'foo'; valid keys: embedding, embedded, mlp.context, mlp.preact, mlp.hidden, logits");
+    expect(() => validateKeys(mlp, ['mlp.hidden', 'foo'])).toThrow("the mlp model has no key 'foo'; valid keys: embedding, embedded, mlp.context, mlp.preact, mlp.hidden, mlp.preacts, mlp.hiddens, logits");
     expect(() => validateKeys(SPECS[5]!, ['block2.attn.q'])).toThrow(/no key 'block2.attn.q'.*block1\.attn\.q/);
     expect(() => validateKeys(SPECS[5]!, ['block1.attn.q', 'gpt.resid'])).not.toThrow();
   });

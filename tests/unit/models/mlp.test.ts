@@ -49,7 +49,7 @@ describe.each(['none', 'layer'] as const)('MLP (norm: %s)', (norm) => {
     const { intermediates } = model.forward(x, undefined, { record: true });
     const shapes = Object.fromEntries(Object.entries(intermediates!).map(([key, t]) => [key, t.shape]));
     const { vocabSize: V, blockSize, embedDim: C, hiddenDim: H } = TINY;
-    expect(shapes).toEqual({ embedding: [V + 1, C], embedded: [2, 4, C], 'mlp.context': [2, 4, blockSize * C], 'mlp.preact': [2, 4, H], 'mlp.hidden': [2, 4, H], logits: [2, 4, V] });
+    expect(shapes).toEqual({ embedding: [V + 1, C], embedded: [2, 4, C], 'mlp.context': [2, 4, blockSize * C], 'mlp.preact': [2, 4, H], 'mlp.hidden': [2, 4, H], 'mlp.preacts': [1, 2, 4, H], 'mlp.hiddens': [1, 2, 4, H], logits: [2, 4, V] });
     // Position 0 reads blockSize - 1 blanks, then its own token.
     const blank = Array.from(model.params.get('embedding').arraySync() as number[][]).at(-1)!;
     const context = intermediates!['mlp.context']!.arraySync() as number[][][];
