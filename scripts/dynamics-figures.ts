@@ -6,7 +6,8 @@
  *
  *   nice -n 10 npx tsx scripts/dynamics-figures.ts                 # every group
  *   nice -n 10 npx tsx scripts/dynamics-figures.ts init fit         # some groups; the others are kept from the JSON
- *   nice -n 10 npx tsx scripts/dynamics-figures.ts --steps 3000     # a shorter default run
+ *   nice -n 10 npx tsx scripts/dynamics-figures.ts --steps 3000     # the page's trainers' 3,000 steps (what docs/ holds)
+ *   npx tsx scripts/dynamics-figures.ts --tables                    # only docs/DYNAMICS.md again, from the JSON
  *
  * Groups:
  * - `start`: untrained models only: the step-0 dev loss and saturated shares of configurations the
@@ -41,7 +42,7 @@ import { DivergedError } from '../lab/train/trainer';
 const GROUPS = ['start', 'range', 'lr', 'init', 'norm', 'fit'] as const;
 type Group = (typeof GROUPS)[number];
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string' }, tables: { type: 'boolean' } } });
 const chosen = (positionals.length > 0 ? positionals : GROUPS) as Group[];
 for (const g of chosen) if (!GROUPS.includes(g)) throw new Error(`unknown group ${g}; groups: ${GROUPS.join(', ')}`);
 
@@ -207,6 +208,10 @@ const jsonPath = `${REPO_ROOT}docs/dynamics-figures.json`;
 const previous = await readFile(jsonPath, 'utf8').then((s) => JSON.parse(s) as Record<string, unknown>, () => ({}) as Record<string, unknown>);
 const results: Record<string, unknown> = { ...previous };
 
+if (values.tables) {
+  await writeFile(`${REPO_ROOT}docs/DYNAMICS.md`, markdown(results));
+  process.exit(0);
+}
 for (const group of chosen) {
   await measureGroup(group);
   await save(); // after every group: a long run stopped halfway keeps what it measured
@@ -336,10 +341,10 @@ function markdown(r: Record<string, unknown>): string {
   const range = r.range as { suggestion: { learningRate: number; rule: string; minimum: { learningRate: number; smoothed: number } }; atSuggestion: S } | undefined;
   if (range) parts.push(`## Learning-rate range test\n\nSuggested rate ${range.suggestion.learningRate.toPrecision(3)} (rule \`${range.suggestion.rule}\`); the smoothed loss is lowest at ${range.suggestion.minimum.learningRate.toPrecision(3)} (${f(range.suggestion.minimum.smoothed)}).\n\n${head}\n${row(`peak lr ${range.suggestion.learningRate.toPrecision(3)}`, range.atSuggestion)}\n`);
   parts.push(table('Learning rate (peak; cosine to a tenth)', r.lr as Record<string, S> | undefined));
-  parts.push(table('Initialization', r.init as Record<string, S> | undefined));
-  const init = r.init as Record<string, S> | undefined;
   const start = r.start as Record<string, { model: unknown; step0Dev: number; saturated: number[] }> | undefined;
   if (start) parts.push(`## Untrained models\n\n| configuration | dev at step 0 | saturated at step 0, per layer |\n|---|---|---|\n${Object.entries(start).map(([k, x]) => `| ${k} | ${f(x.step0Dev)} | ${x.saturated.map(pct).join(', ')} |`).join('\n')}\n\n(\`pytorch\` is chapter 2's initialization; its trained run is \`public/checkpoints/names-mlp-lecture.curve.json\`.)\n`);
+  parts.push(table('Initialization', r.init as Record<string, S> | undefined));
+  const init = r.init as Record<string, S> | undefined;
   const fit = r.fitSize as { names: number; predictions: number; parameters: number } | undefined;
   if (init) {
     const names = Object.keys(init);
