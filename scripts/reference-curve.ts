@@ -19,11 +19,11 @@
  * `dev` is the whole dev split; `train` an estimate on 8 batches of 64 training examples
  * (lab/train/run.ts), as the page's trainer measures it.
  */
-import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { referenceRowOf, type TrainResult, trainCommand } from '../lab/cli/commands';
+import { curveFileOf } from '../lab/cli/curveFile';
+import { canonicalJson } from '../src/widgets/canonicalJson';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
 import { referenceMarkdown, type ReferenceMachine, type ReferenceRow } from '../lab/cli/referenceTable';
 import { DATASET_IDS, type DatasetId } from '../lab/data/datasets';
@@ -42,10 +42,6 @@ const outDir = `${REPO_ROOT}public/checkpoints`;
 /** `--checkpoint elsewhere.ckpt` leaves the shipped checkpoint as it is (a curve for a row already trained). */
 const checkpointPath = values.checkpoint ?? `${outDir}/${id}.ckpt`;
 
-/** JSON with sorted keys, to compare plans whatever order their fields were written in. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
-
 const backend = await useNodeBackend('wasm');
 let result: TrainResult;
 if (values.from) {
@@ -56,29 +52,11 @@ if (values.from) {
 }
 const checkpoint = decodeCheckpoint(new Uint8Array(await readFile(checkpointPath)));
 const saved = checkpoint.config as { dataset: DatasetId; plan: unknown };
-if (saved.dataset !== r.dataset || canonical(saved.plan) !== canonical(r.plan)) throw new Error(`${checkpointPath} was not trained with ${id}'s plan`);
-if (canonical(result.model) !== canonical(r.plan.model) || result.steps !== r.plan.steps) throw new Error(`the run is not ${id}'s plan`);
-if (result.evals[0]?.step !== 0) throw new Error('the run has no step-0 evaluation');
-
-const machine = {
-  cpu: cpus()[0]?.model ?? 'unknown',
-  cores: cpus().length,
-  node: process.version,
-  backend,
-  tfjs: tf.version.tfjs,
-  date: new Date().toISOString().slice(0, 10),
-  seconds: Math.round(result.seconds * 10) / 10,
-};
+if (saved.dataset !== r.dataset || canonicalJson(saved.plan) !== canonicalJson(r.plan)) throw new Error(`${checkpointPath} was not trained with ${id}'s plan`);
+if (canonicalJson(result.model) !== canonicalJson(r.plan.model) || result.steps !== r.plan.steps) throw new Error(`the run is not ${id}'s plan`);
 
 if (!values['no-curve']) {
-  const curve = {
-    recipe: id,
-    dataset: r.dataset,
-    plan: r.plan,
-    machine,
-    final: result.final,
-    points: result.evals.map((e) => ({ step: e.step, train: round(e.train), dev: round(e.dev) })),
-  };
+  const curve = curveFileOf(id, r.dataset, r.plan, result, backend);
   await mkdir(outDir, { recursive: true });
   await writeFile(`${outDir}/${id}.curve.json`, `${JSON.stringify(curve, null, 1)}\n`);
   console.error(`wrote ${outDir}/${id}.curve.json (${curve.points.length} points)`);

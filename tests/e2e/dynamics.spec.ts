@@ -5,7 +5,7 @@ import { expect, test, widget } from './fixtures';
  * following it, and a plain trainer (prefix `dyn`): chapter 3's sections on initialization and
  * the learning rate. Developed on a scratch page (`zz-dynamics`) while chapter 3 was written.
  */
-const PAGE = 'zz-dynamics';
+const PAGE = 'training-dynamics';
 /** The loss of a uniform guess over the 27 characters of names. */
 const UNIFORM = Math.log(27);
 /** How long a short run may take on a busy two-core machine, its followers' snapshots included. */
