@@ -126,3 +126,23 @@ test('works by keyboard alone', async ({ page, problems }) => {
   await expect(stats).toHaveAttribute('data-source', 'reader');
   expect(problems.consoleErrors).toEqual([]);
 });
+
+test('a run at a rate far too high stops itself, says where, keeps its curve, and the runs panel keeps it as diverged', async ({ page, problems }) => {
+  await page.goto(`/en/${PAGE}/?dyn.lr=10&dyn.steps=1000`);
+  const trainer = page.locator('lm-dynamics-trainer[data-url-prefix="dyn"]');
+  await trainer.scrollIntoViewIfNeeded();
+  await expect(trainer).toHaveAttribute('data-state', 'idle', { timeout: 30_000 });
+  await trainer.locator('[data-part="start"]').click();
+  await expect(trainer).toHaveAttribute('data-state', 'error', { timeout: RUN_MS });
+  const error = trainer.locator('[data-part="error"]');
+  await expect(error).toContainText('diverged');
+  await expect(error).toContainText('last good loss');
+  await expect(error.getByRole('button')).toBeVisible();
+  // The curve drawn before the blow-up stays on the chart.
+  const drawn = await trainer.locator('[data-part="chart"] .loss-lines path').evaluateAll((paths) => paths.filter((p) => (p.getAttribute('d') ?? '').length > 10).length);
+  expect(drawn).toBeGreaterThan(0);
+  const panel = widget(page, 'lm-runs');
+  await panel.scrollIntoViewIfNeeded();
+  await expect(panel.locator('.runs-status[data-status="diverged"]').first()).toBeVisible({ timeout: 30_000 });
+  expect(problems.consoleErrors).toEqual([]);
+});
