@@ -9,7 +9,7 @@ mkdirSync(out, { recursive: true });
 const { origin, stop } = await startPreview(4341);
 const browser = await launchChromium();
 const viewports = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
-for (const path of ['/en/', '/zh-cn/', '/en/ngram/', '/zh-cn/ngram/', '/en/mlp/', '/zh-cn/mlp/', '/en/race/', '/zh-cn/race/']) {
+for (const path of ['/en/', '/zh-cn/', '/en/ngram/', '/zh-cn/ngram/', '/en/mlp/', '/zh-cn/mlp/', '/en/race/', '/zh-cn/race/', '/en/training-dynamics/', '/zh-cn/training-dynamics/']) {
   for (const scheme of ['light', 'dark']) {
     for (const [device, viewport] of Object.entries(viewports)) {
       const page = await browser.newPage({ viewport, colorScheme: scheme, deviceScaleFactor: 1 });

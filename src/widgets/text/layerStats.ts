@@ -13,7 +13,7 @@ export const LAYER_STATS_TEXT = defineText(
     'layers.count': 'count',
     'layers.actAria': 'Histogram of hidden layer {layer}’s tanh activations on 32 dev names; the shaded ends mark saturation, |tanh| > 0.97.',
     'layers.readout': '{from} to {to}: {count} values ({share} %) {region}',
-    'layers.readoutEmpty': 'Point at a bar, or focus the chart and use the arrow keys.',
+    'layers.readoutEmpty': 'Point at a bar, or use the arrow keys.',
     'layers.saturatedRegion': 'saturated',
     'layers.colFrom': 'From',
     'layers.colTo': 'To',
