@@ -329,7 +329,7 @@ export class LossChartView {
       hi = Math.max(hi, r.value);
     }
     if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-    const span = hi - lo || Math.abs(hi) * 0.1 || 1;
+    const span = hi - lo || Math.max(Math.abs(hi), 1); // one value alone (an idle chart's reference line): a frame about it wide enough for short tick labels
     hi += span * 0.06;
     lo -= span * 0.06;
     if (this.#references.length > 0) {

@@ -43,7 +43,7 @@ export const LAYER_STATS_TEXT = defineText(
     'layers.count': '个数',
     'layers.actAria': '隐藏层 {layer} 在 32 个验证集名字上的 tanh 激活值直方图；两端阴影表示饱和，|tanh| > 0.97。',
     'layers.readout': '{from} 到 {to}：{count} 个值（{share} %）{region}',
-    'layers.readoutEmpty': '指向一根柱子，或聚焦图表后用方向键。',
+    'layers.readoutEmpty': '指向一根柱子，或用方向键。',
     'layers.saturatedRegion': '饱和',
     'layers.colFrom': '起',
     'layers.colTo': '止',
