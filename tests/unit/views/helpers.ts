@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 /** Helpers for the view tests: normalized golden SVG (numbers rounded), held animation frames and realistic data. */
 
@@ -56,4 +56,29 @@ export function holdAnimationFrames(): FrameRequestCallback[] {
   vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
   vi.stubGlobal('cancelAnimationFrame', () => undefined);
   return frames;
+}
+
+/** What {@link chartFixture} gives each test: a container in the document and the held animation frames. */
+export interface ChartFixture {
+  container: HTMLElement;
+  frames: FrameRequestCallback[];
+}
+
+/**
+ * Around every test of the calling file: a fresh container appended to the document and the
+ * animation frames held ({@link holdAnimationFrames}); after it, both undone. Read the fields
+ * inside a test, not when the file loads.
+ */
+export function chartFixture(): ChartFixture {
+  const fixture = {} as ChartFixture;
+  beforeEach(() => {
+    fixture.container = document.createElement('div');
+    document.body.append(fixture.container);
+    fixture.frames = holdAnimationFrames();
+  });
+  afterEach(() => {
+    fixture.container.remove();
+    vi.unstubAllGlobals();
+  });
+  return fixture;
 }

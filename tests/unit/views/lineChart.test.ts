@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LineChartView, type LineChartOptions, type LinePoint } from '../../../src/views/lineChart';
 import { formatSignificant, nearestIndex } from '../../../src/views/logScale';
-import { holdAnimationFrames, normalizeSvg } from './helpers';
+import { chartFixture, normalizeSvg } from './helpers';
 
 const labels: LineChartOptions['labels'] = {
   x: 'learning rate',
@@ -32,29 +32,19 @@ function sweep(n = 41): { batch: LinePoint[]; smooth: LinePoint[] } {
   return { batch, smooth };
 }
 
-let container: HTMLElement;
-let frames: FrameRequestCallback[];
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  frames = holdAnimationFrames();
-});
-afterEach(() => {
-  container.remove();
-  vi.unstubAllGlobals();
-});
+const fx = chartFixture();
 
 function make(opts: Partial<LineChartOptions> = {}): LineChartView {
-  return new LineChartView(container, { labels, series, locale: 'en', width: 640, height: 300, x: 'log', ...opts });
+  return new LineChartView(fx.container, { labels, series, locale: 'en', width: 640, height: 300, x: 'log', ...opts });
 }
-const path = (key: string) => container.querySelector(`.line-lines path[data-series="${key}"]`)?.getAttribute('d') ?? '';
+const path = (key: string) => fx.container.querySelector(`.line-lines path[data-series="${key}"]`)?.getAttribute('d') ?? '';
 /** The vertices of a path d3.line drew, as [x, y] pairs. */
 const vertices = (d: string) => [...d.matchAll(/[ML]([-\d.]+),([-\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
-const ticks = (axis: string) => Array.from(container.querySelectorAll(`.line-${axis}-axis .tick text`), (t) => t.textContent);
-const rows = (section = 'tbody') => Array.from(container.querySelectorAll(`table ${section} tr`), (tr) => Array.from(tr.children, (c) => c.textContent));
-const plot = () => container.querySelector<HTMLElement>('[tabindex="0"]')!;
+const ticks = (axis: string) => Array.from(fx.container.querySelectorAll(`.line-${axis}-axis .tick text`), (t) => t.textContent);
+const rows = (section = 'tbody') => Array.from(fx.container.querySelectorAll(`table ${section} tr`), (tr) => Array.from(tr.children, (c) => c.textContent));
+const plot = () => fx.container.querySelector<HTMLElement>('[tabindex="0"]')!;
 const key = (k: string, init: KeyboardEventInit = {}) => plot().dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true, ...init }));
-const readout = () => container.querySelector('.chart-readout')!.textContent;
+const readout = () => fx.container.querySelector('.chart-readout')!.textContent;
 
 describe('LineChartView', () => {
   it('matches the golden SVG', async () => {
@@ -66,7 +56,7 @@ describe('LineChartView', () => {
     ]);
     view.pick(1e-3);
     view.flush();
-    await expect(normalizeSvg(container.querySelector('svg[role="img"]')!)).toMatchFileSnapshot('__snapshots__/lineChart.svg');
+    await expect(normalizeSvg(fx.container.querySelector('svg[role="img"]')!)).toMatchFileSnapshot('__snapshots__/lineChart.svg');
   });
 
   it('places points on a log x axis by orders of magnitude, and ticks its powers of ten', () => {
@@ -88,9 +78,9 @@ describe('LineChartView', () => {
     const ys = vertices(path('smooth')).map(([, y]) => y);
     expect(ys[0]! - ys[1]!).toBeCloseTo(ys[1]! - ys[2]!, 0);
     expect(ys[1]! - ys[2]!).toBeCloseTo(ys[2]! - ys[3]!, 0);
-    const guide = container.querySelector('.line-guides line')!;
+    const guide = fx.container.querySelector('.line-guides line')!;
     expect(Number(guide.getAttribute('y1'))).toBeCloseTo(ys[2]!, 0);
-    expect(container.querySelector('.line-guides text')!.textContent).toBe('typical update ratio');
+    expect(fx.container.querySelector('.line-guides text')!.textContent).toBe('typical update ratio');
     expect(ticks('y')).toEqual(['1e-5', '1e-4', '0.001', '0.01']);
     expect(rows('tfoot')).toEqual([['typical update ratio', '0.001', '0.001']]);
   });
@@ -108,11 +98,11 @@ describe('LineChartView', () => {
     const { smooth } = sweep(10);
     view.append({ smooth: smooth.slice(0, 4) });
     view.append({ smooth: smooth.slice(4, 6) });
-    expect(frames).toHaveLength(1);
-    frames.shift()!(0);
+    expect(fx.frames).toHaveLength(1);
+    fx.frames.shift()!(0);
     expect(vertices(path('smooth'))).toHaveLength(6);
     view.append({ smooth: smooth.slice(6) });
-    frames.shift()!(0);
+    fx.frames.shift()!(0);
     expect(vertices(path('smooth'))).toHaveLength(10);
     expect(view.pointCount).toBe(10);
   });
@@ -136,7 +126,7 @@ describe('LineChartView', () => {
     key('Home');
     key('ArrowLeft');
     expect(picks.map((x) => formatSignificant(x, 'en'))).toEqual(['1e-5', '1e-4', '0.001', '1', '1e-5']);
-    const mark = container.querySelector('.line-pick line')!;
+    const mark = fx.container.querySelector('.line-pick line')!;
     expect(Number(mark.getAttribute('x1'))).toBeCloseTo(vertices(path('smooth'))[0]![0], 0);
     key('ArrowRight', { shiftKey: true });
     expect(view.picked).toBeCloseTo(1, 10); // ten points on, clamped to the last
@@ -147,7 +137,7 @@ describe('LineChartView', () => {
     const view = make({ picker: { series: 'smooth', onPick: (x) => picks.push(x) } });
     view.append(sweep(6));
     view.flush();
-    const svg = container.querySelector('svg[role="img"]')!;
+    const svg = fx.container.querySelector('svg[role="img"]')!;
     svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: 640, height: 300, right: 640, bottom: 300, x: 0, y: 0, toJSON: () => ({}) });
     // 1e-2 is three fifths of the way from 1e-5 to 1 on the log axis: x = 56 + 0.6 · 568.
     plot().dispatchEvent(new MouseEvent('click', { clientX: 56 + 0.6 * 568 + 20, clientY: 100, bubbles: true }));
@@ -169,8 +159,8 @@ describe('LineChartView', () => {
     view.flush();
     expect(view.picked).toBeNull();
     expect(readout()).toBe('Pick a rate.');
-    expect(container.querySelectorAll('.line-markers g, .line-pick line')).toHaveLength(0);
-    expect(container.querySelector('svg[role="img"]')!.getAttribute('aria-label')).toBe('Pick a rate.');
+    expect(fx.container.querySelectorAll('.line-markers g, .line-pick line')).toHaveLength(0);
+    expect(fx.container.querySelector('svg[role="img"]')!.getAttribute('aria-label')).toBe('Pick a rate.');
   });
 
   it('labels markers above the plot, stacking those that would overlap', () => {
@@ -182,12 +172,12 @@ describe('LineChartView', () => {
       { x: 1e-5, label: 'start' },
     ]);
     view.flush();
-    const texts = Array.from(container.querySelectorAll('.line-markers text'));
+    const texts = Array.from(fx.container.querySelectorAll('.line-markers text'));
     expect(texts.map((t) => t.textContent)).toEqual(['steepest descent 0.003', 'lowest loss 0.004', 'start 1e-5']);
     const ys = texts.map((t) => Number(t.getAttribute('y')));
     expect(ys[0]).not.toBe(ys[1]); // too close: two rows
     expect(ys[2]).toBe(ys[0]); // far from the first: its row
-    const plotTop = Number(container.querySelector('clipPath rect')!.getAttribute('y'));
+    const plotTop = Number(fx.container.querySelector('clipPath rect')!.getAttribute('y'));
     for (const y of ys) expect(y).toBeLessThan(plotTop);
   });
 
@@ -198,7 +188,7 @@ describe('LineChartView', () => {
     view.flush();
     expect(ticks('y')[0]).toBe('2.0');
     expect(ticks('y').at(-1)).toBe('4.0');
-    expect(container.querySelector('.line-lines')!.getAttribute('clip-path')).toMatch(/^url\(#line-clip-\d+\)$/);
+    expect(fx.container.querySelector('.line-lines')!.getAttribute('clip-path')).toMatch(/^url\(#line-clip-\d+\)$/);
   });
 
   it('has one table row per x with a column per series, thinned evenly, and an accessible name', () => {
@@ -207,13 +197,13 @@ describe('LineChartView', () => {
     view.setMarkers([{ x: 1e-3, label: 'steepest' }]);
     view.flush();
     const body = rows();
-    expect(container.querySelectorAll('thead th')).toHaveLength(3);
-    expect(Array.from(container.querySelectorAll('thead th'), (th) => th.textContent)).toEqual(['Rate', 'batch loss', 'smoothed']);
+    expect(fx.container.querySelectorAll('thead th')).toHaveLength(3);
+    expect(Array.from(fx.container.querySelectorAll('thead th'), (th) => th.textContent)).toEqual(['Rate', 'batch loss', 'smoothed']);
     expect(body.length).toBeLessThanOrEqual(11);
     expect(body[0]![0]).toBe('1e-5');
     expect(body.at(-1)![0]).toBe('1');
     expect(rows('tfoot')).toEqual([['steepest 0.001', expect.stringMatching(/^\d\.\d\d$/), expect.stringMatching(/^\d\.\d\d$/)]]);
-    expect(container.querySelector('svg[role="img"]')!.getAttribute('aria-label')).toMatch(/^41 rates from 1e-5 to 1; last smoothed \d+\.\d\d\.$/);
+    expect(fx.container.querySelector('svg[role="img"]')!.getAttribute('aria-label')).toMatch(/^41 rates from 1e-5 to 1; last smoothed \d+\.\d\d\.$/);
   });
 
   it('destroy() removes the view and cancels a pending frame', () => {
@@ -223,7 +213,7 @@ describe('LineChartView', () => {
     view.append(sweep(3));
     view.destroy();
     expect(cancel).toHaveBeenCalled();
-    expect(container.children).toHaveLength(0);
+    expect(fx.container.children).toHaveLength(0);
   });
 });
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LossChartView, type LossChartLabels, type LossChartOptions, type LossChartPoint } from '../../../src/views/lossChart';
-import { holdAnimationFrames, normalizeSvg } from './helpers';
+import { chartFixture, normalizeSvg } from './helpers';
 
 const labels: LossChartLabels = {
   x: 'step',
@@ -32,26 +32,16 @@ function run(from: number, to: number): LossChartPoint[] {
   return points;
 }
 
-let container: HTMLElement;
-let frames: FrameRequestCallback[];
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.append(container);
-  frames = holdAnimationFrames();
-});
-afterEach(() => {
-  container.remove();
-  vi.unstubAllGlobals();
-});
+const fx = chartFixture();
 
 function make(opts: Partial<LossChartOptions> = {}): LossChartView {
-  return new LossChartView(container, { labels, series, locale: 'en', totalSteps: 100, width: 640, ...opts });
+  return new LossChartView(fx.container, { labels, series, locale: 'en', totalSteps: 100, width: 640, ...opts });
 }
-const pathOf = (key: string) => container.querySelector(`.loss-lines path[data-series="${key}"]`)?.getAttribute('d') ?? '';
+const pathOf = (key: string) => fx.container.querySelector(`.loss-lines path[data-series="${key}"]`)?.getAttribute('d') ?? '';
 /** Vertices in a path drawn by d3.line: one M then one L per further point. */
 const vertices = (d: string) => (d.match(/[ML]/g) ?? []).length;
-const bodyRows = () => Array.from(container.querySelectorAll('table.data-table tbody tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent));
-const ticks = (axis: string) => Array.from(container.querySelectorAll(`.${axis} .tick text`)).map((t) => t.textContent);
+const bodyRows = () => Array.from(fx.container.querySelectorAll('table.data-table tbody tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent));
+const ticks = (axis: string) => Array.from(fx.container.querySelectorAll(`.${axis} .tick text`)).map((t) => t.textContent);
 
 describe('LossChartView', () => {
   it('matches the golden SVG', async () => {
@@ -62,16 +52,16 @@ describe('LossChartView', () => {
       { label: 'count bigram, dev', value: 2.463, series: 'dev' },
     ]);
     view.flush();
-    await expect(normalizeSvg(container.querySelector('svg:not([aria-hidden])')!)).toMatchFileSnapshot('__snapshots__/lossChart.svg');
+    await expect(normalizeSvg(fx.container.querySelector('svg:not([aria-hidden])')!)).toMatchFileSnapshot('__snapshots__/lossChart.svg');
   });
 
   it('append() adds only the new points, and redraws once per frame', () => {
     const view = make();
     view.append(run(0, 3));
     view.append(run(3, 5));
-    expect(frames).toHaveLength(1); // two appends, one pending frame
+    expect(fx.frames).toHaveLength(1); // two appends, one pending frame
     expect(vertices(pathOf('batch'))).toBe(0); // nothing drawn before the frame
-    frames.shift()!(0);
+    fx.frames.shift()!(0);
     expect(view.pointCount).toBe(5 + 2);
     expect(vertices(pathOf('batch'))).toBe(5);
     expect(vertices(pathOf('train'))).toBe(1);
@@ -94,7 +84,7 @@ describe('LossChartView', () => {
     view.flush();
     expect(view.pointCount).toBe(10 + 2 + 1);
     expect(vertices(pathOf('batch'))).toBe(11);
-    expect(container.innerHTML).not.toMatch(/NaN|Infinity/);
+    expect(fx.container.innerHTML).not.toMatch(/NaN|Infinity/);
     // The y axis still spans only the finite losses: nothing near 10^308.
     expect(Math.max(...ticks('loss-y-axis').map(Number))).toBeLessThan(4);
   });
@@ -123,9 +113,9 @@ describe('LossChartView', () => {
       { label: 'other', value: 3.0 },
     ]);
     view.flush();
-    const lines = Array.from(container.querySelectorAll<SVGLineElement>('.loss-references line'));
+    const lines = Array.from(fx.container.querySelectorAll<SVGLineElement>('.loss-references line'));
     expect(lines.map((l) => l.style.stroke)).toEqual(['var(--chart-axis)', 'var(--chart-2)', 'var(--chart-1)']);
-    const texts = Array.from(container.querySelectorAll('.loss-reference-labels text'));
+    const texts = Array.from(fx.container.querySelectorAll('.loss-reference-labels text'));
     expect(texts.map((t) => t.textContent)).toEqual(['other 3.000', 'count bigram, dev 2.463', 'count bigram, train 2.454']);
     const ys = texts.map((t) => Number(t.getAttribute('y')));
     expect(ys[2]! - ys[1]!).toBeGreaterThanOrEqual(12);
@@ -141,8 +131,8 @@ describe('LossChartView', () => {
         { label: 'count bigram', value: 2.46 },
       ]);
       view.flush();
-      const lineYs = Array.from(container.querySelectorAll('.loss-references line')).map((l) => Number(l.getAttribute('y1')));
-      const labelYs = Array.from(container.querySelectorAll('.loss-reference-labels text')).map((t) => Number(t.getAttribute('y')));
+      const lineYs = Array.from(fx.container.querySelectorAll('.loss-references line')).map((l) => Number(l.getAttribute('y1')));
+      const labelYs = Array.from(fx.container.querySelectorAll('.loss-reference-labels text')).map((t) => Number(t.getAttribute('y')));
       // A label's text spans about 9 px above its baseline and 2 below.
       for (const y of labelYs) for (const lineY of lineYs) expect(lineY < y - 9 || lineY > y + 2, `gap ${gap}: a line at ${lineY} crosses a label at ${y}`).toBe(true);
     }
@@ -150,7 +140,7 @@ describe('LossChartView', () => {
 
   it('shows a legend with every series', () => {
     make();
-    const items = Array.from(container.querySelectorAll('.chart-legend li'));
+    const items = Array.from(fx.container.querySelectorAll('.chart-legend li'));
     expect(items.map((li) => li.textContent)).toEqual(['batch loss', 'train NLL', 'dev NLL']);
     expect(items[2]!.querySelector('line')!.style.strokeDasharray).toBe('4 3');
   });
@@ -165,9 +155,9 @@ describe('LossChartView', () => {
     expect(rows[0]).toEqual(['0', 'train NLL', '3.450']);
     expect(rows[1]).toEqual(['0', 'dev NLL', '3.460']);
     expect(rows.map((r) => r[0])).toEqual(['0', '0', '10', '10', '20', '20']);
-    const foot = Array.from(container.querySelectorAll('table.data-table tfoot tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent));
+    const foot = Array.from(fx.container.querySelectorAll('table.data-table tfoot tr')).map((tr) => Array.from(tr.children).map((c) => c.textContent));
     expect(foot).toEqual([['–', 'count bigram, dev', '2.463']]);
-    expect(container.querySelector('details summary')!.textContent).toBe('Show the data as a table');
+    expect(fx.container.querySelector('details summary')!.textContent).toBe('Show the data as a table');
   });
 
   it('falls back to the last points when only minibatch losses exist, and thins long tables', () => {
@@ -185,7 +175,7 @@ describe('LossChartView', () => {
 
   it('fills the accessible name from the latest losses', () => {
     const view = make();
-    const svg = container.querySelector('svg[role="img"]')!;
+    const svg = fx.container.querySelector('svg[role="img"]')!;
     view.append(run(0, 31));
     view.flush();
     expect(svg.getAttribute('aria-label')).toBe('Loss curve at step 30 of 100; dev 2.932.');
@@ -200,7 +190,7 @@ describe('LossChartView', () => {
     view.flush();
     expect(view.pointCount).toBe(0);
     expect(vertices(pathOf('batch'))).toBe(0);
-    expect(container.querySelectorAll('.loss-references line')).toHaveLength(0);
+    expect(fx.container.querySelectorAll('.loss-references line')).toHaveLength(0);
     expect(bodyRows()).toHaveLength(0);
     expect(ticks('loss-x-axis').at(-1)).toBe('1,000');
     view.update({ points: run(0, 5), totalSteps: 50 });
@@ -213,8 +203,8 @@ describe('LossChartView', () => {
     const view = make();
     view.append([{ step: 1, series: 'test', loss: 2 }]);
     view.flush();
-    expect(container.querySelector<SVGPathElement>('path[data-series="test"]')!.style.stroke).toBe('var(--chart-4)');
-    expect(container.querySelector('.chart-legend')!.textContent).toContain('test');
+    expect(fx.container.querySelector<SVGPathElement>('path[data-series="test"]')!.style.stroke).toBe('var(--chart-4)');
+    expect(fx.container.querySelector('.chart-legend')!.textContent).toContain('test');
   });
 
   it('destroy() removes the view and cancels a pending frame', () => {
@@ -224,6 +214,6 @@ describe('LossChartView', () => {
     view.append(run(0, 3));
     view.destroy();
     expect(cancel).toHaveBeenCalledTimes(1);
-    expect(container.children).toHaveLength(0);
+    expect(fx.container.children).toHaveLength(0);
   });
 });
