@@ -20,6 +20,11 @@ export interface RecurrentConfig {
   hiddenDim: number;
   /** Seed of the initial weights. */
   seed: number;
+  /**
+   * Multiplies the recurrent weights' initial bound (U(±scale/√H) for `cell.wh`); 1 when absent.
+   * Chapter 4 raises it to make gradients explode, and lowers it to make them vanish faster.
+   */
+  recurrentScale?: number;
 }
 
 /** Defaults besides the vocabulary size: makemore's RNN and GRU on names. */

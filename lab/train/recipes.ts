@@ -91,6 +91,22 @@ const NAMES_RECIPES: Recipe[] = [
   },
 ];
 
+/**
+ * Chapters 4 and 5's trainers: the three cells at the same state size (128 units) and the same
+ * budget (3,000 steps of 32 names), small enough to train in a tab in a few minutes. The LSTM and
+ * GRU have 4 and 3 times the RNN's cell weights: the chapters compare cells of one state size,
+ * as their gradient chart does. Clipping at 1 as nanoGPT's; chapter 4 turns it off.
+ */
+const RECURRENT_CHAPTER_TRAINING = { batchSize: 32, steps: 3000, learningRate: 3e-3, minLearningRate: 3e-4, warmupSteps: 100, weightDecay: 0.01, beta2: 0.99, clipNorm: 1, evalEvery: 150, seed: 3407 } as const;
+const RECURRENT_CHAPTER_MODEL = { blockSize: 16, embedDim: 32, hiddenDim: 128, seed: 3407 } as const;
+
+const RECURRENT_CHAPTER_RECIPES: Recipe[] = (['rnn', 'lstm', 'gru'] as const).map((kind) => ({
+  id: `names-${kind}-chapter`,
+  dataset: 'names',
+  plan: { ...RECURRENT_CHAPTER_TRAINING, model: { kind, config: RECURRENT_CHAPTER_MODEL } },
+  source: `chapters 4 and 5's ${kind.toUpperCase()} trainer: 128 units, 3,000 steps`,
+}));
+
 /** nanoGPT's shakespeare_char config scaled for a CPU (its README): 2,000 iterations, lr 1e-3 to 1e-4. */
 const SHAKESPEARE_TRAINING = { batchSize: 12, steps: 2000, learningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta2: 0.99, clipNorm: 1, evalEvery: 250, seed: 1337 } as const;
 
@@ -140,7 +156,7 @@ const TANG_RECIPES: Recipe[] = [
 ];
 
 /** The reference table, row by row. */
-export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...SHAKESPEARE_RECIPES, ...TANG_RECIPES];
+export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...RECURRENT_CHAPTER_RECIPES, ...SHAKESPEARE_RECIPES, ...TANG_RECIPES];
 
 /** The recipe called `id`. */
 export function recipe(id: string): Recipe {

@@ -480,6 +480,8 @@ export class LabHost extends SerialHost {
       origin = source.checkpoint;
       const read = this.#env.bytes?.(this.#baseUrl) ?? fetchBytes(this.#baseUrl);
       bytes = await read(`checkpoints/${source.checkpoint}.ckpt`);
+    } else if ('fresh' in source) {
+      throw new Error('fresh models are not built yet'); // issue 13, helper A
     } else {
       label = 'the file';
       origin = 'file';

@@ -193,6 +193,9 @@ function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, b
       const relativeStd = scaleOf(sliceOf(probe.relativeTo, reads[probe.relativeTo]!, index).data).std;
       return { [name]: { shape: [1], data: Float32Array.of(scale.std / relativeStd), info: { ...scale, relativeStd } } };
     }
+    case 'softmax':
+    case 'norm':
+      throw new Error(`the ${probe.as} probe is not computed yet`); // issue 13, helper A
   }
 }
 

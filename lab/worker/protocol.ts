@@ -1,6 +1,7 @@
 import type { BackendName, ProbeResult } from '../backend/names';
 import type { DatasetId, SplitName } from '../data/datasets';
 import type { NGramEstimator } from '../models/ngramCounts';
+import type { ModelSpec } from '../models/registry';
 import type { TrainingPlan } from '../train/run';
 
 /**
@@ -76,10 +77,45 @@ export type Job = NGramJob | TrainJob | PlanJob | LrRangeJob;
  * Where a model to hold comes from: a checkpoint the site ships (`public/checkpoints/<name>.ckpt`),
  * or the bytes of one the reader saved (a `saved` answer's, read back from a file).
  */
-export type ModelSource = { checkpoint: string } | { bytes: Uint8Array };
+export type ModelSource =
+  | { checkpoint: string }
+  | { bytes: Uint8Array }
+  /**
+   * A freshly initialised model of `spec` with the data set's tokenizer, never trained (step 0):
+   * chapter 4's RNN at its initial weights, its recurrent weights scaled (`recurrentScale`) to
+   * show gradients vanishing or exploding.
+   */
+  | { fresh: { dataset: DatasetId; spec: ModelSpec } };
 
-/** What a model reads when it is inspected: a text the reader typed, or the first `count` examples of a split. */
-export type InspectInput = { text: string } | { split: SplitName; count: number };
+/**
+ * What a model reads when it is inspected:
+ * - `{ text }`: a text the reader typed. Characters the model does not know are an error, unless
+ *   `unknown: 'skip'`: then they are left out of what the model reads and listed in the snapshot's
+ *   `text` (a view marks them; they are never dropped silently).
+ * - `{ split, count }`: the first `count` examples of a split, as training batches cut them.
+ * - `{ split, count, length }`: `count` windows of `length` consecutive tokens of the split's
+ *   running text (a line data set's lines joined by their boundary token, as the model reads
+ *   them one after another), the first at the split's start, each after the previous; each
+ *   position's target is the next token, so the last position has one too. Windows may be longer
+ *   than the model's training sequences (a recurrent cell runs on; a GPT refuses more than its
+ *   block).
+ */
+export type InspectInput = { text: string; unknown?: 'error' | 'skip' } | { split: SplitName; count: number; length?: number };
+
+/**
+ * How a typed text was read, position by position of the T axis: `tokens[t]` the character read
+ * at position t (the boundary token a line model starts from shows as `boundary`), `at[t]` its
+ * index in `chars` (-1 for that boundary token); `chars` the text's characters (code points) and
+ * `skipped` the indices of those the model does not know, left out.
+ */
+export interface ReadText {
+  chars: string[];
+  tokens: string[];
+  at: number[];
+  skipped: number[];
+  /** How the boundary token shows in `tokens` (its character in the vocabulary). */
+  boundary: string;
+}
 
 /**
  * What to compute from one recorded intermediate (a key of the catalogue, `lab/models/keys.ts`)
@@ -100,6 +136,12 @@ export type InspectInput = { text: string } | { split: SplitName; count: number 
  *   the update-to-weight ratio of that layer (makemore's lecture 3), `grad.hidden.w` relative to
  *   `weight.hidden.w` its gradient-to-weight ratio. Data `[value]`; info `std`, `mean`, `rms`,
  *   `absMax` of the tensor (and `relativeStd` of the other one).
+ * - `softmax`: of a tensor of logits (`logits`, optionally only `index`), the probabilities along
+ *   its last axis (each row sums to 1), at `temperature` (default 1); with `top`, only the `top`
+ *   most likely per row, descending, shape (…, top), and their token ids under `${name}.ids`.
+ * - `norm`: the L2 norm along the last axis (optionally only `index`): shape without the last
+ *   axis; with `average`, the mean of those norms over the first remaining axis (examples), so
+ *   `rnn.state_grad` (B, T, N) gives (T): ‖∂ℓ/∂h_t‖ per position, averaged over the windows.
  *
  * Besides the forward intermediates of the catalogue, three families of keys name a model
  * parameter (a name of ModelInfo's `parameters`, e.g. `hidden.w`):
@@ -116,7 +158,9 @@ export type Probe =
   | { key: string; as: 'neighbours'; of: number[]; k: number; among?: number[] }
   | { key: string; as: 'histogram'; bins: number; range: [number, number]; index?: number[] }
   | { key: string; as: 'saturation'; threshold: number; rows?: number; index?: number[] }
-  | { key: string; as: 'scale'; relativeTo?: string; index?: number[] };
+  | { key: string; as: 'scale'; relativeTo?: string; index?: number[] }
+  | { key: string; as: 'softmax'; index?: number[]; top?: number; temperature?: number }
+  | { key: string; as: 'norm'; index?: number[]; average?: boolean };
 
 /** A typed array with its shape, as a snapshot carries it (transferred, not copied). */
 export interface ShapedArray {
@@ -240,7 +284,7 @@ export type WorkerResponse =
   /** The model job `jobId` holds: after a `load`, and when a training job has built its model. */
   | { type: 'model'; jobId: number; info: ModelInfo }
   /** What `probes` of request `requestId` computed, on the weights of step `step`; arrays transferred. */
-  | { type: 'snapshot'; jobId: number; requestId: number; step: number; arrays: Record<string, ShapedArray> }
+  | { type: 'snapshot'; jobId: number; requestId: number; step: number; arrays: Record<string, ShapedArray>; /** For a `{ text }` input: how it was read. */ text?: ReadText }
   /** A checkpoint of job `jobId`'s model (`encodeCheckpoint`'s bytes, transferred), to download and load again. */
   | { type: 'saved'; jobId: number; requestId: number; bytes: Uint8Array; fileName: string }
   /** Points of a range test since the last `range` message; the last message (`done`) carries the suggestion, when the curve has one. */
