@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { histogram } from '../analysis/histogram';
 import { nearestRows } from '../analysis/neighbours';
+import { rowNorms } from '../analysis/norm';
 import { pca2 } from '../analysis/pca';
 import { saturation } from '../analysis/saturation';
 import { scaleOf } from '../analysis/scale';
+import { softmaxRows } from '../analysis/softmax';
 import type { Dataset, DatasetKind } from '../data/datasets';
 import { validateKeys } from '../models/keys';
 import type { LanguageModel } from '../models/model';
@@ -193,9 +195,22 @@ function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, b
       const relativeStd = scaleOf(sliceOf(probe.relativeTo, reads[probe.relativeTo]!, index).data).std;
       return { [name]: { shape: [1], data: Float32Array.of(scale.std / relativeStd), info: { ...scale, relativeStd } } };
     }
-    case 'softmax':
-    case 'norm':
-      throw new Error(`the ${probe.as} probe is not computed yet`); // issue 13, helper A
+    case 'softmax': {
+      const slice = sliceOf(probe.key, tensor, probe.index ?? []);
+      if (slice.shape.length === 0) throw new Error(`'${probe.key}' at [${probe.index ?? []}] is one number; a softmax needs a last axis of logits`);
+      const temperature = probe.temperature ?? 1;
+      const s = softmaxRows(slice.data, slice.shape.at(-1)!, temperature, probe.top);
+      const shape = [...slice.shape.slice(0, -1), s.k];
+      return { [name]: { shape, data: s.probs, info: { temperature } }, ...(s.ids ? { [`${name}.ids`]: { shape, data: s.ids } } : {}) };
+    }
+    case 'norm': {
+      const slice = sliceOf(probe.key, tensor, probe.index ?? []);
+      const rest = slice.shape.slice(0, -1);
+      if (slice.shape.length === 0 || (probe.average && rest.length === 0)) throw new Error(`'${probe.key}' at [${probe.index ?? []}] has ${slice.shape.length} axes; a norm${probe.average ? ' averaged over examples' : ''} needs ${probe.average ? 'two' : 'one'} at least`);
+      const norms = rowNorms(slice.data, slice.shape.at(-1)!, probe.average ? rest[0] : undefined);
+      const shape = probe.average ? rest.slice(1) : rest;
+      return { [name]: { shape: shape.length > 0 ? shape : [1], data: norms } };
+    }
   }
 }
 
