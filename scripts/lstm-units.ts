@@ -98,7 +98,7 @@ const band = (from: number, to: number) => round(lossByPosition.slice(from, to).
 const bands = [[0, 16], [16, 64], [64, 128], [128, window - 1]].filter(([from, to]) => from! < to! && to! <= window - 1) as [number, number][];
 const file: UnitsFile = {
   checkpoint: CHECKPOINT,
-  measured: { split: 'dev', chars: ids.length, window, warmup, windows: starts.length, backend, seconds: round(seconds, 1), date: new Date().toISOString().slice(0, 10) },
+  measured: { split: 'dev', chars: ids.length, units: hidden, window, warmup, windows: starts.length, backend, seconds: round(seconds, 1), date: new Date().toISOString().slice(0, 10) },
   lossByPosition: bands.map(([from, to]) => ({ from, to, loss: band(from, to) })),
   units: found,
   excerpt: excerptOf(text),
@@ -126,7 +126,7 @@ function markdown(f: UnitsFile): string {
     START,
     '## Interpretable units',
     '',
-    `The shipped Shakespeare LSTM (\`${f.checkpoint}\`, 384 units) read the first ${f.measured.chars.toLocaleString('en')} characters of the dev split in ${f.measured.windows} windows of ${f.measured.window} characters overlapping by ${f.measured.warmup} (each window after the first measured after its first ${f.measured.warmup} characters), on ${f.measured.backend} in Node in ${f.measured.seconds} s (${f.measured.date}); every cell unit (\`lstm.cell\`) and hidden unit (\`rnn.state\`) was correlated (Pearson) with each property of \`lab/analysis/textProperties.ts\`, and the best unit by |r| kept. Written by \`nice -n 10 npx tsx scripts/lstm-units.ts\` to \`public/checkpoints/${f.checkpoint}.units.json\`, which chapter 5's \`lm-lstm-units\` reads.`,
+    `The shipped Shakespeare LSTM (\`${f.checkpoint}\`, ${f.measured.units} units) read the first ${f.measured.chars.toLocaleString('en')} characters of the dev split in ${f.measured.windows} windows of ${f.measured.window} characters overlapping by ${f.measured.warmup} (each window after the first measured after its first ${f.measured.warmup} characters), on ${f.measured.backend} in Node in ${f.measured.seconds} s (${f.measured.date}); every cell unit (\`lstm.cell\`) and hidden unit (\`rnn.state\`) was correlated (Pearson) with each property of \`lab/analysis/textProperties.ts\`, and the best unit by |r| kept. Written by \`nice -n 10 npx tsx scripts/lstm-units.ts\` to \`public/checkpoints/${f.checkpoint}.units.json\`, which chapter 5's \`lm-lstm-units\` reads.`,
     '',
     '| property | key | unit | r | characters where it holds (non-zero) |',
     '| --- | --- | --- | --- | --- |',

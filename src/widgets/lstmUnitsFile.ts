@@ -22,7 +22,7 @@ export interface FoundUnit {
  */
 export interface UnitsFile {
   checkpoint: string;
-  measured: { split: 'dev'; chars: number; window: number; warmup: number; windows: number; backend: string; seconds: number; date: string };
+  measured: { split: 'dev'; chars: number; /** The model's units per key (its hidden size). */ units: number; window: number; warmup: number; windows: number; backend: string; seconds: number; date: string };
   /** Mean loss (nats per character) by band of positions in the window, `to` excluded. */
   lossByPosition: { from: number; to: number; loss: number }[];
   units: FoundUnit[];
@@ -32,15 +32,25 @@ export interface UnitsFile {
   text: string;
 }
 
+/** What a page uses of a units file: its units, its excerpt, and how many characters were searched. */
+export interface PageUnits {
+  checkpoint: string;
+  units: FoundUnit[];
+  excerpt: string;
+  /** Characters of the dev split the units were searched on. */
+  chars: number;
+}
+
 /**
- * The parts of a units file a page uses (its units and excerpt), checked; throws a sentence a
- * reader can act on when the file is not one.
+ * The parts of a units file a page uses, checked (a units file, or what this function returned,
+ * as JSON); throws a sentence a reader can act on when it is not one.
  */
-export function parseUnitsFile(json: unknown): Pick<UnitsFile, 'checkpoint' | 'units' | 'excerpt'> {
-  const f = json as Partial<UnitsFile> | null;
+export function parseUnitsFile(json: unknown): PageUnits {
+  const f = json as (Partial<UnitsFile> & { chars?: number }) | null;
   const units = Array.isArray(f?.units) ? f.units.filter(isFoundUnit) : [];
-  if (!f || typeof f.checkpoint !== 'string' || typeof f.excerpt !== 'string' || units.length === 0) throw new Error('the units file is not one scripts/lstm-units.ts wrote');
-  return { checkpoint: f.checkpoint, units, excerpt: f.excerpt };
+  const chars = f?.measured?.chars ?? f?.chars;
+  if (!f || typeof f.checkpoint !== 'string' || typeof f.excerpt !== 'string' || units.length === 0 || typeof chars !== 'number') throw new Error('the units file is not one scripts/lstm-units.ts wrote');
+  return { checkpoint: f.checkpoint, units, excerpt: f.excerpt, chars };
 }
 
 function isFoundUnit(u: unknown): u is FoundUnit {
