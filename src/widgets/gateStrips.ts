@@ -73,7 +73,8 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     const { value, cut } = readUrlText(location.search, param, fallback, MAX_GATE_TEXT);
     this.#value = value;
     this.#cut = cut;
-    const box = this.ref<HTMLInputElement>('text');
+    // A textarea: a Shakespeare text has line breaks, which a one-line input would drop.
+    const box = this.ref<HTMLTextAreaElement>('text');
     box.value = value;
     this.listen(box, 'input', () => {
       clearTimeout(this.#typing);

@@ -74,7 +74,8 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       box.focus();
     });
     for (const button of this.querySelectorAll<HTMLButtonElement>('[data-part="pick"]')) {
-      button.hidden = false;
+      // Disabled in the markup: without this script, they would do nothing.
+      button.disabled = false;
       this.listen(button, 'click', () => this.setValue('pick', Number(button.dataset.index)));
     }
     this.#view = new ColouredTextView(this.ref('coloured'), { label: '', skippedTitle: this.t('units.skippedChar'), locale: HTML_LANG[this.locale] });
@@ -175,8 +176,6 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     for (const button of this.querySelectorAll<HTMLButtonElement>('[data-part="pick"]')) {
       const on = Number(button.dataset.index) === index;
       button.setAttribute('aria-pressed', String(on));
-      button.textContent = this.t(on ? 'units.shown' : 'units.show');
-      button.closest('tr')?.classList.toggle('units-picked', on);
     }
   }
 
