@@ -10,7 +10,8 @@ import { define } from './labWidget';
 import { mergeText, type TextKey } from './text/define';
 import { GATE_STRIPS_TEXT } from './text/gateStrips';
 import { INSIDE_VIEW_TEXT } from './text/insideView';
-import { readUrlText, writeUrlText } from './urlText';
+import { displayToken } from '../../lab/tokenizers/char';
+import { bindTypedText, skippedList, type TypedText } from './typedText';
 
 const TEXT = mergeText(INSIDE_VIEW_TEXT, GATE_STRIPS_TEXT);
 type Key = TextKey<typeof TEXT>;
@@ -48,9 +49,7 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected readonly urlPrefix = 'gates';
   protected readonly schema = SCHEMA;
   protected readonly text = TEXT;
-  #value = '';
-  #cut = false;
-  #typing: ReturnType<typeof setTimeout> | undefined;
+  #text: TypedText | undefined;
   /** How the latest snapshot of the shipped model read the text; a followed trainer's snapshots carry none. */
   #read: ReadText | undefined;
   #incoming: ReadText | undefined;
@@ -63,32 +62,34 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   #vocab: ReadonlySet<string> | undefined;
   #unitStrip: CharStripView | undefined;
 
+  get #value(): string {
+    return this.#text?.value ?? '';
+  }
+
   protected get inspectInput(): InspectInput {
     return textInput(this.#value);
   }
 
   protected override setup(): void {
-    const param = `${this.instancePrefix}.text`;
-    const fallback = this.dataset.text ?? '';
-    const { value, cut } = readUrlText(location.search, param, fallback, MAX_GATE_TEXT);
-    this.#value = value;
-    this.#cut = cut;
     // A textarea: a Shakespeare text has line breaks, which a one-line input would drop.
-    const box = this.ref<HTMLTextAreaElement>('text');
-    box.value = value;
-    this.listen(box, 'input', () => {
-      clearTimeout(this.#typing);
-      this.#typing = setTimeout(() => this.#setText(box.value, param, fallback), TYPING_MS);
+    this.#text = bindTypedText({
+      box: this.ref<HTMLTextAreaElement>('text'),
+      param: `${this.instancePrefix}.text`,
+      fallback: this.dataset.text ?? '',
+      max: MAX_GATE_TEXT,
+      delay: TYPING_MS,
+      listen: (target, type, handler) => this.listen(target, type, handler),
+      onText: () => this.#textChanged(),
     });
     this.#reading = new ColouredTextView(this.ref('reading'), { label: this.t('gates.readingLabel'), skippedTitle: this.t('gates.skippedChar'), locale: HTML_LANG[this.locale] });
     this.#unitStrip = new CharStripView(this.ref('unit'), { caption: '', corner: this.t('gates.stripCorner'), locale: HTML_LANG[this.locale] });
-    if (!value) this.#note(this.t('gates.empty'));
+    if (!this.#value) this.#note(this.t('gates.empty'));
     super.setup();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#typing);
+    this.#text?.dispose();
     this.#destroyStrips();
     this.#reading?.destroy();
     this.#unitStrip?.destroy();
@@ -104,12 +105,7 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     return key === 'unit' && used === '-1' ? this.t('gates.rowsTop', { count: 1 }) : used;
   }
 
-  #setText(text: string, param: string, fallback: string): void {
-    const value = [...text].slice(0, MAX_GATE_TEXT).join('');
-    if (value === this.#value) return;
-    this.#value = value;
-    this.#cut = false;
-    writeUrlText(param, value, fallback);
+  #textChanged(): void {
     // The trainer this view follows reads the text from here when it next watches its model.
     if (this.hasAttribute('data-watch-input')) this.dataset.watchInput = JSON.stringify(this.inspectInput);
     super.onSettingChanged();
@@ -171,7 +167,7 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       if (!array) continue;
       strip.units = varyingUnits(array.data, positions, units, count);
       const values = unitRows(array.data, positions, units, strip.units);
-      strip.view.update({ rows: strip.units.length, cols: positions, values, rowLabels: strip.units.map(String), colLabels: read.tokens });
+      strip.view.update({ rows: strip.units.length, cols: positions, values, rowLabels: strip.units.map(String), colLabels: read.tokens.map(displayToken) });
     }
     this.ref('shown').textContent = count >= units ? this.t('gates.shownAll', { units }) : this.t('gates.shownTop', { shown: count, units });
     this.ref('boundary').hidden = !read.at.includes(-1);
@@ -261,8 +257,7 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   /** A position as the readouts name it: its character in quotes; a name's start as "start". */
   #tokenName(col: number): string {
     const read = this.#read;
-    const token = read?.tokens[col] ?? '';
-    const shown = token === '\n' ? '⏎' : token === ' ' ? '␣' : token;
+    const shown = displayToken(read?.tokens[col] ?? '');
     return read?.at[col] === -1 ? `“${shown}” (${this.t('gates.start')})` : `“${shown}”`;
   }
 
@@ -272,12 +267,11 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#reading?.update({ chars: read.chars, skipped: read.skipped });
     this.dataset.skipped = String(read.skipped.length);
     if (read.chars.length === 0) return this.#note(this.t('gates.empty'));
-    const list = read.skipped.map((i) => `“${read.chars[i]}”`).join(this.locale === 'zh-cn' ? '、' : ', ');
-    this.#note(read.skipped.length > 0 ? this.t('gates.skipped', { chars: list }) : '');
+    this.#note(read.skipped.length > 0 ? this.t('gates.skipped', { chars: skippedList(read, this.locale) }) : '');
   }
 
   #note(text: string): void {
-    this.ref('note').textContent = [this.#cut ? this.t('gates.cut', { max: MAX_GATE_TEXT }) : '', text].filter(Boolean).join(' ');
+    this.ref('note').textContent = [this.#text?.cut ? this.t('gates.cut', { max: MAX_GATE_TEXT }) : '', text].filter(Boolean).join(' ');
   }
 }
 

@@ -14,7 +14,7 @@ import { MAX_UNITS_TEXT, UNITS_PROBES } from './lstmUnitsProbes';
 import { mergeText, type TextKey } from './text/define';
 import { INSIDE_VIEW_TEXT } from './text/insideView';
 import { LSTM_UNITS_TEXT } from './text/lstmUnits';
-import { readUrlText, writeUrlText } from './urlText';
+import { bindTypedText, skippedList, type TypedText } from './typedText';
 
 const TEXT = mergeText(INSIDE_VIEW_TEXT, LSTM_UNITS_TEXT);
 type Key = TextKey<typeof TEXT>;
@@ -41,13 +41,15 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected readonly schema = SCHEMA;
   protected readonly text = TEXT;
   #found: PageUnits | undefined;
-  #value = '';
-  #cut = false;
-  #typing: ReturnType<typeof setTimeout> | undefined;
+  #text: TypedText | undefined;
   #incoming: ReadText | undefined;
   #read: ReadText | undefined;
   #frame: ViewFrame | undefined;
   #view: ColouredTextView | undefined;
+
+  get #value(): string {
+    return this.#text?.value ?? '';
+  }
 
   protected get inspectInput(): InspectInput {
     return textInput(this.#value);
@@ -56,21 +58,25 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected override setup(): void {
     this.#found = parseUnitsFile(JSON.parse(this.dataset.units ?? 'null'));
     const excerpt = this.#found.excerpt;
-    const param = `${this.instancePrefix}.text`;
-    const { value, cut } = readUrlText(location.search, param, excerpt, MAX_UNITS_TEXT);
-    this.#value = value;
-    this.#cut = cut;
     const box = this.ref<HTMLTextAreaElement>('text');
-    box.value = value;
     const reset = this.ref<HTMLButtonElement>('reset');
-    reset.hidden = value === excerpt;
-    this.listen(box, 'input', () => {
-      clearTimeout(this.#typing);
-      this.#typing = setTimeout(() => this.#setText(box.value, param, excerpt), TYPING_MS);
+    this.#text = bindTypedText({
+      box,
+      param: `${this.instancePrefix}.text`,
+      fallback: excerpt,
+      max: MAX_UNITS_TEXT,
+      delay: TYPING_MS,
+      listen: (target, type, handler) => this.listen(target, type, handler),
+      onText: (value) => {
+        reset.hidden = value === excerpt;
+        if (value.length === 0) return this.#clear();
+        super.onSettingChanged();
+      },
     });
+    reset.hidden = this.#value === excerpt;
     this.listen(reset, 'click', () => {
       box.value = excerpt;
-      this.#setText(excerpt, param, excerpt);
+      this.#text?.set(excerpt);
       box.focus();
     });
     for (const button of this.querySelectorAll<HTMLButtonElement>('[data-part="pick"]')) {
@@ -85,7 +91,7 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#typing);
+    this.#text?.dispose();
     this.#view?.destroy();
   }
 
@@ -95,17 +101,6 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
       if (this.#frame) this.draw(this.#frame);
       return;
     }
-    super.onSettingChanged();
-  }
-
-  #setText(text: string, param: string, excerpt: string): void {
-    const value = [...text].slice(0, MAX_UNITS_TEXT).join('');
-    if (value === this.#value) return;
-    this.#value = value;
-    this.#cut = false;
-    this.ref('reset').hidden = value === excerpt;
-    writeUrlText(param, value, excerpt);
-    if (value.length === 0) return this.#clear();
     super.onSettingChanged();
   }
 
@@ -189,8 +184,7 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   }
 
   #note(read: ReadText): void {
-    const list = read.skipped.map((i) => `“${read.chars[i]}”`).join(this.locale === 'zh-cn' ? '、' : ', ');
-    const parts = [this.#cut ? this.t('units.cut', { max: MAX_UNITS_TEXT }) : '', read.skipped.length > 0 ? this.t('units.skipped', { chars: list }) : ''];
+    const parts = [this.#text?.cut ? this.t('units.cut', { max: MAX_UNITS_TEXT }) : '', read.skipped.length > 0 ? this.t('units.skipped', { chars: skippedList(read, this.locale) }) : ''];
     this.ref('note').textContent = parts.filter(Boolean).join(' ');
   }
 }
