@@ -206,7 +206,7 @@ export class RecurrentLM implements LanguageModel {
    * @throws without them (a typed text has no target after its last character).
    */
   #stateGrad(xw: tf.Tensor3D, last: tf.Tensor2D | undefined): tf.Tensor3D {
-    if (!last) throw new Error("'rnn.state_grad' is the gradient of the loss at the last position, which needs a target there: a typed text has none after its last character (read windows of running text instead)");
+    if (!last) throw new Error("'rnn.state_grad' is the gradient of the loss at the last position, which needs a target there in every example: a typed text has none after its last character, a padded example none after its end (read windows of running text, { split, count, length }, instead)");
     const [batch, time] = xw.shape;
     const loss = (nudge: tf.Tensor): tf.Scalar => {
       const { hidden } = this.#unroll(xw, nudge as tf.Tensor3D); // (B, T, H)

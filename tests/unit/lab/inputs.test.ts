@@ -99,7 +99,7 @@ describe('inspect inputs in the worker', () => {
     Array.from(norms.dataSync()).forEach((n, t) => expect(arrays.flow!.data[t]).toBeCloseTo(n, 6));
     expect(arrays.flow!.data[11]).toBeGreaterThan(arrays.flow!.data[0]!); // the last state is nearest the loss
     const typed = inputBatch(target, { text: 'emma' }); // (1, 5) each
-    await expect(snapshot(target, typed, { flow: { key: 'rnn.state_grad', as: 'norm' } }, new Map())).rejects.toThrow(/needs a target there: a typed text has none/);
+    await expect(snapshot(target, typed, { flow: { key: 'rnn.state_grad', as: 'norm' } }, new Map())).rejects.toThrow(/needs a target there in every example: a typed text has none/);
     tf.dispose([logits, loss!, norms, ...Object.values(intermediates!), batch.x, batch.y, typed.x, typed.y]);
   });
 });
