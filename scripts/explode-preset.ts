@@ -7,10 +7,11 @@
  * "Exploding gradients".
  *
  *   nice -n 10 npx tsx scripts/explode-preset.ts
- *   nice -n 10 npx tsx scripts/explode-preset.ts --scale 4 --lr 0.05 --steps 300   # another candidate
+ *   nice -n 10 npx tsx scripts/explode-preset.ts --scale 6 --lr 0.05 --steps 500 --seed 1   # another candidate
  *   nice -n 10 npx tsx scripts/explode-preset.ts --timing   # the recurrent slowdown of planCost.ts
  */
 import { parseArgs } from 'node:util';
+import { PROBE_WORKLOAD } from '../lab/backend/names';
 import { loadLocalDataset, useNodeBackend } from '../lab/cli/environment';
 import { mlpFootprint, recurrentFootprint } from '../lab/models/footprint';
 import { recipe } from '../lab/train/recipes';
@@ -19,7 +20,7 @@ import { DivergedError } from '../lab/train/trainer';
 import { RECURRENT_PRESETS, presetValues } from '../src/widgets/recurrentPresets';
 import { recurrentPlan } from '../src/widgets/recurrentSchema';
 
-const { values } = parseArgs({ options: { scale: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, timing: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string' }, lr: { type: 'string' }, steps: { type: 'string' }, seed: { type: 'string' }, timing: { type: 'boolean' } } });
 await useNodeBackend('wasm');
 const names = await loadLocalDataset('names');
 
@@ -76,14 +77,16 @@ if (values.timing) {
     const { seconds } = await run(short);
     return { id: plan.model.kind, secondsPerStep: seconds / short.steps, flopsPerSecond: (flops * short.steps) / seconds };
   };
-  const mlp = recipe('names-mlp-lecture').plan;
+  // The MLP the pages' backend probe times (PROBE_WORKLOAD), on names: the rate planCost scales.
+  const { model: probeModel, batch: probeBatch } = PROBE_WORKLOAD;
+  const mlp: TrainingPlan = { ...recipe('names-mlp-lecture').plan, batchSize: probeBatch.batchSize, model: { kind: 'mlp', config: { blockSize: probeModel.blockSize, embedDim: probeModel.embedDim, hiddenDim: probeModel.hiddenDim, norm: probeModel.norm, seed: 1 } } };
   const rnn = recipe('names-rnn-chapter').plan;
   if (mlp.model.kind !== 'mlp' || rnn.model.kind !== 'rnn') throw new Error('unexpected recipes');
   const a = await rate(mlp, mlpFootprint(mlp.model.config, 27, mlp.batchSize, 16).flopsPerStep);
   const b = await rate(rnn, recurrentFootprint('rnn', rnn.model.config, 27, rnn.batchSize, 16).flopsPerStep);
   console.log(JSON.stringify({ mlp: a, rnn: b, slowdown: a.flopsPerSecond / b.flopsPerSecond }));
 } else {
-  const preset = { ...RECURRENT_PRESETS.explode, ...(values.scale ? { scale: Number(values.scale) } : {}), ...(values.lr ? { lr: Number(values.lr) } : {}), ...(values.steps ? { steps: Number(values.steps) } : {}) };
+  const preset = { ...RECURRENT_PRESETS.explode, ...(values.scale ? { scale: Number(values.scale) } : {}), ...(values.lr ? { lr: Number(values.lr) } : {}), ...(values.steps ? { steps: Number(values.steps) } : {}), ...(values.seed ? { seed: Number(values.seed) } : {}) };
   const plainValues = presetValues(preset);
   for (const clip of ['off', 'on'] as const) {
     const plan = recurrentPlan({ ...plainValues, clip });

@@ -15,8 +15,9 @@ const ASSUMED_FLOPS: Record<BackendName, number> = { webgpu: 5e9, webgl: 2e9, wa
 /**
  * How many times slower a recurrent model trains than an MLP of the same arithmetic: its cell
  * runs T small (B, H) products one after another, forward and back, where the MLP does one large
- * product, and each costs a kernel launch. Measured in Node on wasm (scripts/explode-preset.ts
- * prints both rates): names-rnn-chapter against names-mlp-lecture.
+ * product, and each costs a kernel launch. Measured in Node on wasm: names-rnn-chapter's step
+ * ran 2.8 times fewer operations per second than the backend probe's MLP (PROBE_WORKLOAD) on
+ * names (`scripts/explode-preset.ts --timing`, 2026-11-30).
  */
 export const RECURRENT_SLOWDOWN = 3;
 
