@@ -148,3 +148,15 @@ test('the trainer and the sampler work from the keyboard', async ({ page, proble
   await expect(trainer).toHaveAttribute('data-state', /stopped|idle|done/, { timeout: 60_000 });
   expect(problems.consoleErrors).toEqual([]);
 });
+
+test('the explode preset diverges without clipping, and the run says where', async ({ page, problems }) => {
+  await page.goto(`/en/${PAGE}/`);
+  const trainer = page.locator('lm-recurrent-trainer[data-url-prefix="explode"]');
+  await trainer.scrollIntoViewIfNeeded();
+  await expect(trainer).toHaveAttribute('data-state', 'idle', { timeout: 30_000 });
+  await trainer.locator('[data-part="start"]').click();
+  await expect(trainer).toHaveAttribute('data-state', 'error', { timeout: RUN_MS });
+  await expect(trainer.locator('[data-part="error"]')).toContainText('diverged');
+  expect(Number(await trainer.getAttribute('data-step'))).toBeLessThan(300);
+  expect(problems.consoleErrors).toEqual([]);
+});
