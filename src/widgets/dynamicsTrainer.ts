@@ -4,7 +4,7 @@ import type { LossReference } from '../views/lossChart';
 import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, startVerdict } from './dynamicsSchema';
 import { define } from './labWidget';
 import { PlanRunWidget } from './planRunWidget';
-import { type ReferenceCurve, referenceFor } from './runPlan';
+import type { ReferenceCurve } from './runPlan';
 import type { RunPhase, RunState } from './runLifecycle';
 import { mergeText } from './text/define';
 import { DYNAMICS_TRAINER_TEXT } from './text/dynamicsTrainer';
@@ -44,22 +44,11 @@ class DynamicsTrainerElement extends PlanRunWidget<typeof DYNAMICS_SCHEMA, typeo
   }
 
   protected referenceCurve(): ReferenceCurve | undefined {
-    const curve = referenceFor(this.facts.curves, this.plan());
-    this.dataset.reference = String(curve !== undefined);
-    return curve;
+    return this.exactReference();
   }
 
   protected doneText(): string {
-    const reference = this.referenceCurve()?.points.at(-1)?.dev;
-    const dev = this.loss(this.last.dev);
-    return reference === undefined ? this.t('dyn.done', { dev }) : this.t('dyn.doneReference', { dev, reference: this.loss(reference) });
-  }
-
-  protected override onSettingChanged(key: keyof typeof DYNAMICS_SCHEMA): void {
-    super.onSettingChanged(key);
-    // A reference curve applies to one configuration only: before any run, the chart shows the
-    // one of the new settings (or none); after a run, it keeps the run and the curve it was drawn against.
-    if (this.run.phase === 'idle') this.resetChart();
+    return this.doneAgainstReference();
   }
 
   protected override beginRun(): void {

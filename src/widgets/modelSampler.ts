@@ -1,7 +1,7 @@
 import type { ModelInfo, ModelSource, WorkerResponse } from '../../lab/worker/protocol';
 import { define, LabWidget } from './labWidget';
 import { FOLLOWS_ATTRIBUTE, modelBus, type TrainedModel } from './modelBus';
-import { MAX_PROMPT, MODEL_SAMPLER_SCHEMA, poemLines, readPrompt, sampleRequest } from './modelSamplerSchema';
+import { drawRequest, MAX_PROMPT, MODEL_SAMPLER_SCHEMA, poemLines, readPrompt } from './modelSamplerSchema';
 import { MODEL_SAMPLER_TEXT } from './text/modelSampler';
 import { readUrlText, writeUrlText } from './urlText';
 
@@ -105,7 +105,7 @@ class ModelSamplerElement extends LabWidget<typeof MODEL_SAMPLER_SCHEMA, typeof 
     const { known, skipped } = readPrompt(this.#prompt, info.vocab);
     this.ref('prompt-note').textContent = skipped.length > 0 ? this.t('msample.skipped', { chars: skipped.join(' ') }) : '';
     this.dataset.skipped = String(skipped.length);
-    this.client?.send(sampleRequest(this.currentJob, this.values, known, Number(this.dataset.maxLength) || 30));
+    this.client?.send(drawRequest(this.currentJob, this.values, known, Number(this.dataset.maxLength) || 30));
     this.#described = known;
   }
 

@@ -39,10 +39,11 @@ export function readPrompt(prompt: string, vocab: readonly string[]): ReadPrompt
 }
 
 /**
- * The sample request for the sampler's settings, for the model of job `jobId`: samples start at
- * the boundary, as every name and poem does, then the prompt's known characters.
+ * The sample request of a sampler's settings (count, temperature, seed), for the model of job
+ * `jobId`: samples start at the boundary, as every name and poem does, then the prompt's known
+ * characters. Both samplers' requests (the n-gram's, samplerSchema.ts, has no prompt).
  */
-export function sampleRequest(jobId: number, values: ModelSamplerValues, prompt: string, maxLength: number): Extract<WorkerRequest, { type: 'sample' }> {
+export function drawRequest(jobId: number, values: Pick<ModelSamplerValues, 'count' | 'temp' | 'seed'>, prompt: string, maxLength: number): Extract<WorkerRequest, { type: 'sample' }> {
   return {
     type: 'sample',
     jobId,

@@ -7,7 +7,7 @@ import { modelBus, WATCH_INPUT } from './modelBus';
 import type { RunPhase, RunState } from './runLifecycle';
 import type { TextKey, WidgetText } from './text/define';
 import type { MLP_RUN_TEXT } from './text/mlpRun';
-import type { ReferenceCurve, RunFacts } from './runPlan';
+import { type ReferenceCurve, referenceFor, type RunFacts } from './runPlan';
 import { trainingChart } from './trainingChart';
 import { type TrainerSettings, TrainingWidget } from './trainingWidget';
 import type { Field } from './urlState';
@@ -85,6 +85,26 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
     if (key === 'backend') this.switchBackend(this.backend);
     else if (this.active) this.dispatch({ type: 'stop' });
     this.showCost();
+    // Before any run, the chart shows what the new settings would be drawn against (their steps,
+    // the reference curve of their plan or none); after a run, it keeps the run and its curve.
+    if (this.run.phase === 'idle') this.resetChart();
+  }
+
+  /**
+   * The shipped Node run of exactly the current plan, if one is (mirrored in `data-reference`):
+   * the reference curve of a trainer whose curves apply to one plan each.
+   */
+  protected exactReference(): ReferenceCurve | undefined {
+    const curve = referenceFor(this.facts.curves, this.plan());
+    this.dataset.reference = String(curve !== undefined);
+    return curve;
+  }
+
+  /** The status line of a finished run: its dev loss, and where the Node run of the same plan ended, if one applies. */
+  protected doneAgainstReference(): string {
+    const reference = this.exactReference()?.points.at(-1)?.dev;
+    const dev = this.loss(this.last.dev);
+    return reference === undefined ? this.t('mlp.doneRun', { dev }) : this.t('mlp.doneRunReference', { dev, reference: this.loss(reference) });
   }
 
   /** Starts a run, unless the configuration would not fit: then says why and starts nothing. */

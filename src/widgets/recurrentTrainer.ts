@@ -3,7 +3,7 @@ import type { LossReference } from '../views/lossChart';
 import { define } from './labWidget';
 import { PlanRunWidget } from './planRunWidget';
 import { cutShare, RECURRENT_SCHEMA, recurrentPlan, type RecurrentValues, WHOLE_NAME } from './recurrentSchema';
-import { type ReferenceCurve, referenceFor, type RunFacts } from './runPlan';
+import type { ReferenceCurve, RunFacts } from './runPlan';
 import { mergeText } from './text/define';
 import { MLP_RUN_TEXT } from './text/mlpRun';
 import { RECURRENT_TRAINER_TEXT } from './text/recurrentTrainer';
@@ -50,23 +50,16 @@ class RecurrentTrainerElement extends PlanRunWidget<typeof RECURRENT_SCHEMA, typ
   }
 
   protected referenceCurve(): ReferenceCurve | undefined {
-    const curve = referenceFor(this.facts.curves, this.plan());
-    this.dataset.reference = String(curve !== undefined);
-    return curve;
+    return this.exactReference();
   }
 
   protected doneText(): string {
-    const reference = this.referenceCurve()?.points.at(-1)?.dev;
-    const dev = this.loss(this.last.dev);
-    return reference === undefined ? this.t('rec.done', { dev }) : this.t('rec.doneReference', { dev, reference: this.loss(reference) });
+    return this.doneAgainstReference();
   }
 
   protected override onSettingChanged(key: keyof typeof RECURRENT_SCHEMA): void {
     super.onSettingChanged(key);
     this.#showSettings();
-    // A reference curve applies to one plan only: before any run, the chart shows the one of the
-    // new settings (or none); after a run, it keeps the run and the curve it was drawn against.
-    if (this.run.phase === 'idle') this.resetChart();
   }
 
   /** What the sequence length and clipping mean for the current settings; the norm box only while clipping is on. */

@@ -2,6 +2,7 @@ import type { DatasetId } from '../../lab/data/datasets';
 import { NGRAM_ORDER_RANGE } from '../../lab/models/ngramCounts';
 import type { NGramJob, WorkerRequest } from '../../lab/worker/protocol';
 import { DATASET_FIELD } from './datasetField';
+import { drawRequest } from './modelSamplerSchema';
 import type { Values } from './urlState';
 
 /** The sampler's settings, seed included, as they appear in the URL (`sample.n=…`). */
@@ -30,12 +31,5 @@ export function samplerJob(dataset: DatasetId, order: number): NGramJob {
 
 /** The sample request for the sampler's settings, for the model of job `jobId`. */
 export function sampleRequest(jobId: number, values: Values<typeof SAMPLER_SCHEMA>): Extract<WorkerRequest, { type: 'sample' }> {
-  return {
-    type: 'sample',
-    jobId,
-    count: values.count,
-    temperature: values.temp,
-    seed: values.seed,
-    maxLength: SAMPLE_LENGTH[values.data as DatasetId],
-  };
+  return drawRequest(jobId, values, '', SAMPLE_LENGTH[values.data as DatasetId]);
 }

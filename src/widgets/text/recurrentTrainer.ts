@@ -21,8 +21,6 @@ export const RECURRENT_TRAINER_TEXT = defineText(
     'rec.seqWhole': 'Sequence length {seq}: every name fits whole, the longest (15 letters) and its end.',
     'rec.seqCut': 'Sequence length {seq}: names of {letters} letters or more ({share} of the training names) are cut after {seq} characters. The model never sees how they end, and the dev loss counts only the first {seq} characters of each name, so it is not comparable with a run on whole names.',
     'rec.clipOff': 'Clipping is off: one step with a huge gradient can throw the weights far away.',
-    'rec.done': 'Done: dev NLL {dev}.',
-    'rec.doneReference': 'Done: dev NLL {dev} (the same settings trained in Node end at {reference}).',
   },
   {
     'rec.title': '在名字数据上训练一个循环神经网络',
@@ -43,7 +41,5 @@ export const RECURRENT_TRAINER_TEXT = defineText(
     'rec.seqWhole': '序列长度 {seq}：每个名字都能完整放下，包括最长的名字（15 个字母）和它的结尾。',
     'rec.seqCut': '序列长度 {seq}：{letters} 个字母及以上的名字（占训练集的 {share}）在第 {seq} 个字符之后被截断。模型永远看不到这些名字怎样结尾；验证集损失也只计算每个名字的前 {seq} 个字符，因此不能和完整名字上的训练结果直接比较。',
     'rec.clipOff': '梯度裁剪已关闭：只要有一步梯度特别大，权重就可能被一下子甩到很远的地方。',
-    'rec.done': '完成：验证集 NLL {dev}。',
-    'rec.doneReference': '完成：验证集 NLL {dev}（同样的设置在 Node 中训练，最终为 {reference}）。',
   },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_SAMPLER_SCHEMA, type ModelSamplerValues, poemLines, readPrompt, sampleRequest } from '../../../src/widgets/modelSamplerSchema';
+import { MODEL_SAMPLER_SCHEMA, type ModelSamplerValues, poemLines, readPrompt, drawRequest } from '../../../src/widgets/modelSamplerSchema';
 import { defaults } from '../../../src/widgets/urlState';
 
 const NAMES_VOCAB = ['\n', ...'abcdefghijklmnopqrstuvwxyz'];
@@ -14,8 +14,8 @@ describe('the model sampler’s prompt', () => {
 
   it('starts every sample at the boundary, then the prompt', () => {
     const values = defaults(MODEL_SAMPLER_SCHEMA) as ModelSamplerValues;
-    expect(sampleRequest(3, values, 'em', 30)).toEqual({ type: 'sample', jobId: 3, count: 10, temperature: 1, seed: 1, maxLength: 30, prompt: '\nem' });
-    expect(sampleRequest(3, { ...values, temp: 0 }, '', 40)).not.toHaveProperty('prompt');
+    expect(drawRequest(3, values, 'em', 30)).toEqual({ type: 'sample', jobId: 3, count: 10, temperature: 1, seed: 1, maxLength: 30, prompt: '\nem' });
+    expect(drawRequest(3, { ...values, temp: 0 }, '', 40)).not.toHaveProperty('prompt');
   });
 });
 
