@@ -2,6 +2,7 @@ import type { DatasetId } from '../../lab/data/datasets';
 import { NGRAM_ORDER_RANGE } from '../../lab/models/ngramCounts';
 import type { NGramJob, WorkerRequest } from '../../lab/worker/protocol';
 import { DATASET_FIELD } from './datasetField';
+import { drawRequest } from './modelSamplerSchema';
 import type { Values } from './urlState';
 
 /** The sampler's settings, seed included, as they appear in the URL (`sample.n=…`). */
@@ -17,7 +18,7 @@ export const SAMPLER_SCHEMA = {
 } as const;
 
 /** Characters drawn per sample: a name or a poem ends by itself, running text stops here. */
-const MAX_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300 };
+export const SAMPLE_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300 };
 
 /**
  * The n-gram the sampler draws from: interpolated Witten–Bell down to an add-one unigram. Add-k
@@ -30,12 +31,5 @@ export function samplerJob(dataset: DatasetId, order: number): NGramJob {
 
 /** The sample request for the sampler's settings, for the model of job `jobId`. */
 export function sampleRequest(jobId: number, values: Values<typeof SAMPLER_SCHEMA>): Extract<WorkerRequest, { type: 'sample' }> {
-  return {
-    type: 'sample',
-    jobId,
-    count: values.count,
-    temperature: values.temp,
-    seed: values.seed,
-    maxLength: MAX_LENGTH[values.data as DatasetId],
-  };
+  return drawRequest(jobId, values, '', SAMPLE_LENGTH[values.data as DatasetId]);
 }

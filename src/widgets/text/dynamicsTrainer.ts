@@ -24,8 +24,6 @@ export const DYNAMICS_TRAINER_TEXT = defineText(
     'dyn.startFar': 'At step 0 the dev loss is {loss}, {times} times the {uniform} of a uniform guess (ln 27): the untrained model is confidently wrong, and its first steps go to undoing that (the hockey stick).',
     'dyn.gapSmall': 'At the end: train {train}, dev {dev}, a gap of {gap}. Train and dev agree: the model has not started to memorize its training names.',
     'dyn.gapLarge': 'At the end: train {train}, dev {dev}, a gap of {gap}. Dev is clearly worse than train: the model fits its training names better than names in general — it overfits.',
-    'dyn.done': 'Done: dev NLL {dev}.',
-    'dyn.doneReference': 'Done: dev NLL {dev} (the same settings trained in Node end at {reference}).',
   },
   {
     'dyn.title': '第 2 章的 MLP：把训练动态摊开来看',
@@ -49,7 +47,5 @@ export const DYNAMICS_TRAINER_TEXT = defineText(
     'dyn.startFar': '第 0 步的验证集损失是 {loss}，是均匀猜测的 {uniform}（ln 27）的 {times} 倍：未训练的模型自信地猜错，最初的若干步都花在纠正这一点上（“曲棍球棒”形状）。',
     'dyn.gapSmall': '结束时：训练集 {train}，验证集 {dev}，差距 {gap}。两者一致：模型还没有开始死记训练用的名字。',
     'dyn.gapLarge': '结束时：训练集 {train}，验证集 {dev}，差距 {gap}。验证集明显比训练集差：模型对训练用的名字拟合得比对一般的名字更好——它过拟合了。',
-    'dyn.done': '完成：验证集 NLL {dev}。',
-    'dyn.doneReference': '完成：验证集 NLL {dev}（同样的设置在 Node 中训练，最终为 {reference}）。',
   },
 );

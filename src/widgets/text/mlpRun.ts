@@ -12,6 +12,8 @@ export const MLP_RUN_TEXT = defineText(
     'mlp.refused': 'This configuration would need about {memory} of memory, more than the {limit} a tab can count on. Make the batch or the model smaller (fewer hidden units, layers or embedding dimensions).',
     'mlp.megabytes': '{mb} MB',
     'mlp.refCurve': 'reference run (default settings, Node)',
+    'mlp.doneRun': 'Done: dev NLL {dev}.',
+    'mlp.doneRunReference': 'Done: dev NLL {dev} (the same settings trained in Node end at {reference}).',
   },
   {
     'mlp.idle': '点击“开始训练”。',
@@ -23,5 +25,7 @@ export const MLP_RUN_TEXT = defineText(
     'mlp.refused': '这个配置大约需要 {memory} 内存，超过了一个标签页可用的 {limit}。请减小批大小或模型（隐藏单元、层数或嵌入维度）。',
     'mlp.megabytes': '{mb} MB',
     'mlp.refCurve': '参考运行（默认设置，Node）',
+    'mlp.doneRun': '完成：验证集 NLL {dev}。',
+    'mlp.doneRunReference': '完成：验证集 NLL {dev}（同样的设置在 Node 中训练，最终为 {reference}）。',
   },
 );
