@@ -1,3 +1,4 @@
+import { displayToken } from '../../lab/tokenizers/char';
 import type { InspectInput, ModelInfo, Probe, ReadText, ShapedArray, WorkerResponse } from '../../lab/worker/protocol';
 import { HTML_LANG } from '../i18n/locales';
 import { BarListView } from '../views/barList';
@@ -147,10 +148,10 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     const shown = stateMatrix(state.data, positions, units, UNITS_SHOWN);
     this.#next = { probs: next, ids, vocab: frame.info.vocab };
     this.ref('units').textContent = this.t('unroll.units', { shown: shown.units.length, units });
-    this.ref('boundary').textContent = this.t('unroll.boundary', { boundary: read.boundary });
+    this.ref('boundary').textContent = this.t('unroll.boundary', { boundary: displayToken(read.boundary) });
     this.dataset.columns = String(positions);
     const matrix = this.#matrix!;
-    matrix.update({ rows: shown.units.length, cols: positions, values: shown.values, rowLabels: shown.units.map(String), colLabels: read.tokens });
+    matrix.update({ rows: shown.units.length, cols: positions, values: shown.values, rowLabels: shown.units.map(String), colLabels: read.tokens.map(displayToken) });
     const active = matrix.activeCell;
     if (active) this.#showNext(active.col);
     else matrix.setActiveCell(0, positions - 1);
@@ -169,7 +170,7 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     if (!next || !read) return;
     const top = next.probs.shape.at(-1) ?? NEXT_TOP;
     const items = Array.from({ length: top }, (_, k) => ({
-      label: next.vocab[next.ids.data[col * top + k]!] ?? '?',
+      label: displayToken(next.vocab[next.ids.data[col * top + k]!] ?? '?'),
       value: next.probs.data[col * top + k]!,
     }));
     const text = read.tokens.filter((_, t) => t <= col && read.at[t]! >= 0).join('');
@@ -182,7 +183,7 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   #tokenName(col: number): string {
     const read = this.#read;
     if (!read) return String(col);
-    const token = read.tokens[col] ?? '';
+    const token = displayToken(read.tokens[col] ?? '');
     return read.at[col] === -1 ? `“${token}” (${this.t('unroll.start')})` : `“${token}”`;
   }
 
