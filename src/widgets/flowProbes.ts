@@ -37,3 +37,14 @@ export function flowRatio(curve: readonly FlowPoint[], near = NEAR, far = FAR): 
   if (a === undefined || b === undefined) return undefined;
   return { near: a, far: b, ratio: a / b };
 }
+
+/**
+ * The reader's curve from a followed trainer's snapshot: only a watch of the chart's own input
+ * (40 positions, distances 0 to 39) gives one; anything else (a trainer that watched its usual
+ * probe batch) is no curve of this chart.
+ */
+export function readerCurve(arrays: Readonly<Record<string, { shape: number[]; data: Float32Array | Int32Array }>>): FlowPoint[] | undefined {
+  const grad = arrays.grad;
+  if (!grad || grad.shape.length !== 1 || grad.shape[0] !== FLOW_LENGTH) return undefined;
+  return flowCurve(grad.data);
+}

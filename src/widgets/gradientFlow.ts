@@ -3,7 +3,7 @@ import type { ModelInfo, ModelSource, WorkerResponse } from '../../lab/worker/pr
 import { HTML_LANG } from '../i18n/locales';
 import { LineChartView } from '../views/lineChart';
 import { formatSignificant } from '../views/logScale';
-import { FAR, FLOW_INPUT, FLOW_LENGTH, FLOW_PROBES, type FlowPoint, flowCurve, flowRatio, NEAR } from './flowProbes';
+import { FAR, FLOW_INPUT, FLOW_LENGTH, FLOW_PROBES, type FlowPoint, flowCurve, flowRatio, NEAR, readerCurve } from './flowProbes';
 import { define, LabWidget } from './labWidget';
 import { FOLLOWS_ATTRIBUTE, modelBus } from './modelBus';
 import { GRADIENT_FLOW_TEXT } from './text/gradientFlow';
@@ -64,10 +64,9 @@ class GradientFlowElement extends LabWidget<typeof SCHEMA, typeof TEXT> {
           this.#redraw();
         },
         onSnapshot: ({ step, arrays }) => {
-          const grad = arrays.grad;
-          // Only a watch of the view's own input (40 positions) gives distances 0 to 39.
-          if (!grad || grad.shape.length !== 1 || grad.shape[0] !== FLOW_LENGTH) return;
-          this.#curves.reader = flowCurve(grad.data);
+          const curve = readerCurve(arrays);
+          if (!curve) return;
+          this.#curves.reader = curve;
           this.#readerStep = step;
           this.#redraw();
         },

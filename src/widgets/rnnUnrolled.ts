@@ -10,6 +10,7 @@ import { INSIDE_VIEW_TEXT } from './text/insideView';
 import { RNN_UNROLLED_TEXT } from './text/rnnUnrolled';
 import { MAX_TEXT, NEXT_TOP, stateMatrix, UNROLL_PROBES, unrollInput } from './unrolledProbes';
 import { readUrlText, writeUrlText } from './urlText';
+import { WATCH_INPUT_ATTRIBUTE } from './watchInputs';
 
 const TEXT = mergeText(INSIDE_VIEW_TEXT, RNN_UNROLLED_TEXT);
 
@@ -121,7 +122,7 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#cut = false;
     writeUrlText(param, value, fallback);
     // The trainer this view follows reads the text from here when its next run starts.
-    if (this.hasAttribute('data-watch-input')) this.dataset.watchInput = JSON.stringify(this.inspectInput);
+    if (this.hasAttribute(WATCH_INPUT_ATTRIBUTE)) this.setAttribute(WATCH_INPUT_ATTRIBUTE, JSON.stringify(this.inspectInput));
     this.onSettingChanged();
   }
 

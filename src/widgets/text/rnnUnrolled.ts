@@ -53,7 +53,7 @@ export const RNN_UNROLLED_TEXT = defineText(
     'unroll.units': '共 {units} 个隐藏单元，这里按编号列出在这段文本上变化最大的 {shown} 个。',
     'unroll.nextCaption': '读入“{read}”之后：最可能的 {top} 个下一个字符',
     'unroll.nextCaptionStart': '名字开头：最可能的 {top} 个首字符',
-    'unroll.colChar': '下一个字符',
+    'unroll.colChar': '字符',
     'unroll.colBar': '条形',
     'unroll.colValue': '概率',
     'unroll.rest': '其余所有字符：{value}',
