@@ -71,7 +71,8 @@ type Four = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
  *   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}: the update gate z is the share of the old state kept.
  *
  * Parameters: `embedding` (V, C) ~ N(0, 1); `start.h` (H) = 0, and `start.c` (H) = 0 for the LSTM;
- * `cell.wx` (C, G * H), `cell.wh` (H, G * H) and `cell.b` (G * H) ~ U(±1/√H) as in PyTorch, their G
+ * `cell.wx` (C, G * H), `cell.wh` (H, G * H) and `cell.b` (G * H) ~ U(±1/√H) as in PyTorch (`cell.wh`
+ * ~ U(±s/√H) with `recurrentScale` s, drawn from the same random stream), their G
  * column blocks in PyTorch's gate order (LSTM: i, f, g, o; GRU: r, z, n), with the LSTM's forget
  * bias set to 1; the GRU's `cell.bhn` (H) ~ U(±1/√H); `head.w` (H, V) and `head.b` (V) ~ U(±1/√H).
  * The input's share x W_x + b is computed for all T steps with one matmul; only the recurrent
@@ -111,7 +112,9 @@ export class RecurrentLM implements LanguageModel {
     this.params.fill('start.h', [hiddenDim], 0);
     if (cell === 'lstm') this.params.fill('start.c', [hiddenDim], 0);
     this.params.uniform('cell.wx', [embedDim, width], bound);
-    this.params.uniform('cell.wh', [hiddenDim, width], bound);
+    const scale = this.config.recurrentScale ?? 1;
+    if (!(Number.isFinite(scale) && scale >= 0)) throw new Error(`recurrentScale must be a number >= 0, not ${scale}`);
+    this.params.uniform('cell.wh', [hiddenDim, width], bound * scale); // the same draws as unscaled, times the scale
     const b = this.params.uniform('cell.b', [width], bound);
     if (cell === 'lstm') {
       // Forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): the cell starts out remembering.
