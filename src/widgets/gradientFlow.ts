@@ -21,8 +21,10 @@ const SERIES: readonly SeriesKey[] = ['rnn', 'lstm', 'fresh', 'reader'];
 
 /** A model to measure in the widget's worker: loaded, then inspected once. */
 interface Task {
-  series: Exclude<SeriesKey, 'reader'>;
+  series: SeriesKey;
   source: ModelSource;
+  /** The reader's model's steps, for its name. */
+  step?: number;
 }
 
 /**
@@ -61,8 +63,11 @@ class GradientFlowElement extends LabWidget<typeof SCHEMA, typeof TEXT> {
         onModel: () => {
           delete this.#curves.reader;
           this.#readerStep = undefined;
+          this.#queue = this.#queue.filter((task) => task.series !== 'reader');
           this.#redraw();
         },
+        // The run's model, saved when it ends: measured here, as a trainer watching its own probe batch gives no curve of this chart.
+        onTrained: ({ bytes, step }) => this.#enqueue({ series: 'reader', source: { bytes }, step }),
         onSnapshot: ({ step, arrays }) => {
           const curve = readerCurve(arrays);
           if (!curve) return;
@@ -110,10 +115,15 @@ class GradientFlowElement extends LabWidget<typeof SCHEMA, typeof TEXT> {
 
   /** A new scale: the untrained RNN is measured again (after the shipped models, if they are still to come). */
   protected onSettingChanged(): void {
-    this.#queue = this.#queue.filter((task) => task.series !== 'fresh');
     const fresh = this.#freshTask();
-    if (fresh) this.#queue.push(fresh);
-    if (this.#task?.series === 'fresh') this.#task = undefined;
+    if (fresh) this.#enqueue(fresh);
+    else if (!this.#task) this.#next();
+  }
+
+  /** Puts `task` in line in place of any waiting task of its series (a measurement under way of that series is dropped). */
+  #enqueue(task: Task): void {
+    this.#queue = [...this.#queue.filter((t) => t.series !== task.series), task];
+    if (this.#task?.series === task.series) this.#task = undefined;
     if (!this.#task) this.#next();
   }
 
@@ -155,6 +165,7 @@ class GradientFlowElement extends LabWidget<typeof SCHEMA, typeof TEXT> {
         const grad = message.arrays.grad;
         if (message.requestId !== this.#requestId || !grad) return;
         this.#curves[task.series] = flowCurve(grad.data);
+        if (task.series === 'reader') this.#readerStep = task.step;
         this.#redraw();
         this.#next();
         return;
