@@ -54,7 +54,7 @@ export const GRADIENT_FLOW_TEXT = defineText(
     'flow.ratiosCaption': '距损失 1 个和 30 个字符处的梯度及其比值',
     'flow.weaker': '{model}：往回 30 个字符处的梯度只有往回 1 个字符处的 1/{ratio}。',
     'flow.stronger': '{model}：往回 30 个字符处的梯度是往回 1 个字符处的 {ratio} 倍——梯度爆炸了。',
-    'flow.measuring': '正在测量{model}的梯度（32 段验证集文本，每段 40 个字符）…',
+    'flow.measuring': '正在测量 {model} 的梯度（32 段验证集文本，每段 40 个字符）…',
     'flow.measured': '在验证集名字的 32 段文本上测得，每段 40 个字符，损失取自每段的最后一个字符。',
     'flow.readerStep': '你的 RNN（第 {step} 步）',
     'flow.freshScale': 'RNN，未训练，尺度 {scale}',
