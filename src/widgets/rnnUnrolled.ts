@@ -93,7 +93,6 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
         readoutEmpty: this.t('unroll.mapEmpty'),
         tableSummary: this.t('table.show'),
         axisRows: this.t('unroll.mapRows'),
-        axisCols: this.t('unroll.mapCols'),
         corner: this.t('unroll.mapCorner'),
       },
       readout: (cell) => this.t('unroll.cell', { unit: cell.rowLabel, token: this.#tokenName(cell.col), value: this.number(cell.value, 3) }),
