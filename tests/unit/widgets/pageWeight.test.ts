@@ -21,6 +21,8 @@ import { RUNS_TEXT } from '../../../src/widgets/text/runs';
 import { SAMPLER_TEXT } from '../../../src/widgets/text/sampler';
 import { RECURRENT_TRAINER_TEXT } from '../../../src/widgets/text/recurrentTrainer';
 import { MODEL_SAMPLER_TEXT } from '../../../src/widgets/text/modelSampler';
+import { GRADIENT_FLOW_TEXT } from '../../../src/widgets/text/gradientFlow';
+import { RNN_UNROLLED_TEXT } from '../../../src/widgets/text/rnnUnrolled';
 
 /**
  * What a page's own code and the counting worker pull in, found by bundling them as the site's
@@ -32,7 +34,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler', 'rnnUnrolled', 'gradientFlow'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -80,6 +82,8 @@ const OWN_TEXT: Record<string, WidgetText> = {
   layerStats: mergeText(INSIDE_VIEW_TEXT, LAYER_STATS_TEXT),
   recurrentTrainer: mergeText(MLP_RUN_TEXT, RECURRENT_TRAINER_TEXT, RUN_RECORD_TEXT),
   modelSampler: MODEL_SAMPLER_TEXT,
+  rnnUnrolled: mergeText(INSIDE_VIEW_TEXT, RNN_UNROLLED_TEXT),
+  gradientFlow: GRADIENT_FLOW_TEXT,
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 
