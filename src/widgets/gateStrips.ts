@@ -12,6 +12,7 @@ import { GATE_STRIPS_TEXT } from './text/gateStrips';
 import { INSIDE_VIEW_TEXT } from './text/insideView';
 import { displayToken } from '../../lab/tokenizers/char';
 import { bindTypedText, skippedList, type TypedText } from './typedText';
+import { declareInput } from './watchInputs';
 
 const TEXT = mergeText(INSIDE_VIEW_TEXT, GATE_STRIPS_TEXT);
 type Key = TextKey<typeof TEXT>;
@@ -52,7 +53,6 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   #text: TypedText | undefined;
   /** How the latest snapshot of the shipped model read the text; a followed trainer's snapshots carry none. */
   #read: ReadText | undefined;
-  #incoming: ReadText | undefined;
   #frame: ViewFrame | undefined;
   /** The strips drawn, for the cell and row mode they were built for. */
   #strips: Strip[] = [];
@@ -106,8 +106,8 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   }
 
   #textChanged(): void {
-    // The trainer this view follows reads the text from here when it next watches its model.
-    if (this.hasAttribute('data-watch-input')) this.dataset.watchInput = JSON.stringify(this.inspectInput);
+    // The trainer this view follows reads the text from here (its next watch, or at once after a run).
+    declareInput(this, this.inspectInput);
     super.onSettingChanged();
   }
 
@@ -116,7 +116,6 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   }
 
   protected override onMessage(message: WorkerResponse): void {
-    if (message.type === 'snapshot') this.#incoming = message.text;
     if (message.type === 'model') this.#vocab = new Set(message.info.vocab);
     super.onMessage(message);
   }
@@ -137,9 +136,8 @@ class GateStripsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   }
 
   protected draw(frame: ViewFrame): void {
-    // A redraw (another row mode) has no new read; a followed trainer's snapshots carry none.
-    if (frame.source === 'checkpoint' && this.#incoming) this.#read = this.#incoming;
-    this.#incoming = undefined;
+    // A redraw (another row mode) draws the last frame again, with the text it was read from.
+    if (frame.text) this.#read = frame.text;
     this.#frame = frame;
     const read = this.#read;
     this.#showReading(read);

@@ -1,4 +1,4 @@
-import type { InspectInput, ModelInfo, Probe, ShapedArray, WorkerResponse } from '../../lab/worker/protocol';
+import type { InspectInput, ModelInfo, Probe, ReadText, ShapedArray, WorkerResponse } from '../../lab/worker/protocol';
 import { LabWidget } from './labWidget';
 import { type FollowedSnapshot, FOLLOWS_ATTRIBUTE, modelBus } from './modelBus';
 import type { INSIDE_VIEW_TEXT } from './text/insideView';
@@ -15,6 +15,8 @@ export interface ViewFrame {
   /** The optimizer step of the weights the arrays come from. */
   step: number;
   arrays: Record<string, ShapedArray>;
+  /** How a typed text was read, when the view's input is one (the arrays' positions follow it). */
+  text?: ReadText;
 }
 
 /**
@@ -87,7 +89,7 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
         return;
       case 'snapshot':
         if (message.requestId !== this.#requestId || this.#source !== 'checkpoint' || !this.#checkpoint) return;
-        return this.#show({ source: 'checkpoint', info: this.#checkpoint, step: message.step, arrays: message.arrays });
+        return this.#show({ source: 'checkpoint', info: this.#checkpoint, step: message.step, arrays: message.arrays, text: message.text });
     }
   }
 
@@ -106,7 +108,7 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
   #readerSnapshot(snapshot: FollowedSnapshot): void {
     // A reader who went back to the shipped model mid-run stays there until the next run.
     if (!this.#reader || this.#source !== 'reader') return;
-    this.#show({ source: 'reader', info: this.#reader, step: snapshot.step, arrays: snapshot.arrays });
+    this.#show({ source: 'reader', info: this.#reader, step: snapshot.step, arrays: snapshot.arrays, text: snapshot.text });
   }
 
   #showCheckpoint(): void {

@@ -42,7 +42,6 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   protected readonly text = TEXT;
   #found: PageUnits | undefined;
   #text: TypedText | undefined;
-  #incoming: ReadText | undefined;
   #read: ReadText | undefined;
   #frame: ViewFrame | undefined;
   #view: ColouredTextView | undefined;
@@ -108,11 +107,6 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     return UNITS_PROBES;
   }
 
-  protected override onMessage(message: WorkerResponse): void {
-    if (message.type === 'snapshot') this.#incoming = message.text;
-    super.onMessage(message);
-  }
-
   /** An empty text is not an error: the hint is shown instead. */
   protected override onWorkerError(message: Extract<WorkerResponse, { type: 'error' }>): void {
     if (this.#value.length === 0) return this.#clear();
@@ -126,8 +120,7 @@ class LstmUnitsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   }
 
   protected draw(frame: ViewFrame): void {
-    this.#read = this.#incoming ?? this.#read;
-    this.#incoming = undefined;
+    this.#read = frame.text ?? this.#read;
     this.#frame = frame;
     const read = this.#read;
     const found = this.#unit;

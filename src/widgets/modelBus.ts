@@ -1,4 +1,4 @@
-import type { InspectInput, ModelInfo, Probe, ShapedArray } from '../../lab/worker/protocol';
+import type { InspectInput, ModelInfo, Probe, ReadText, ShapedArray } from '../../lab/worker/protocol';
 import { expandProbes, inspectable } from './probeTemplates';
 
 /**
@@ -24,6 +24,8 @@ export const WATCH_INPUT: InspectInput = { split: 'dev', count: 32 };
 export interface FollowedSnapshot {
   step: number;
   arrays: Record<string, ShapedArray>;
+  /** How the follower's typed text was read, when its input is one. */
+  text?: ReadText;
 }
 
 /** A trainer's model as a checkpoint (`encodeCheckpoint`'s bytes), for a follower that runs it in its own worker. */
@@ -56,10 +58,11 @@ export const WANTS_MODEL_ATTRIBUTE = 'data-wants-model';
 /** Separates a follower's index from its probe's name in the probes the trainer sends. */
 const SEPARATOR = '/';
 
-/** The latest of a trainer's model and snapshot, for followers that arrive late. */
+/** The latest of a trainer's model and snapshots, for followers that arrive late. */
 interface Latest {
   info?: ModelInfo;
-  snapshot?: { step: number; arrays: Record<string, ShapedArray> };
+  /** The latest snapshot of each watch the trainer sent (one per input its followers declare), by the watch's input. */
+  snapshots: Map<string, FollowedSnapshot>;
   trained?: TrainedModel;
 }
 
@@ -72,26 +75,28 @@ class ModelBus {
    * Every probe the views following `source` declare, for the model `info` describes, named
    * `<index>/<name>` so that one watch serves them all; the index is the view's position among
    * the page's followers of `source`. For an `inspect` (a model loaded, not training), the probes
-   * only a watch can take are left out.
+   * only a watch can take are left out; so are probes of keys the model does not record (a view
+   * of an LSTM's gates following a trainer the reader switched to a GRU), which would make the
+   * worker refuse the whole watch.
    */
   probesOf(source: string, info: ModelInfo, purpose: 'watch' | 'inspect'): Record<string, Probe> {
     const probes: Record<string, Probe> = {};
     followersInPage(source).forEach((view, index) => {
       for (const [name, probe] of Object.entries(expandProbes(declaredProbes(view), info))) {
-        if (purpose === 'watch' || inspectable(probe)) probes[`${index}${SEPARATOR}${name}`] = probe;
+        if ((purpose === 'watch' || inspectable(probe)) && recordable(probe, info)) probes[`${index}${SEPARATOR}${name}`] = probe;
       }
     });
     return probes;
   }
 
-  /** `view` follows `source` from now on; returns what stops it. Tells it the latest model and snapshot at once. */
+  /** `view` follows `source` from now on; returns what stops it. Tells it the latest model and snapshots at once. */
   follow(source: string, view: Element, follower: Follower): () => void {
     const followers = this.#followers.get(source) ?? new Map<Element, Follower>();
     this.#followers.set(source, followers);
     followers.set(view, follower);
     const latest = this.#latest.get(source);
     if (latest?.info) follower.onModel(latest.info);
-    if (latest?.snapshot) this.#deliver(source, view, follower, latest.snapshot);
+    for (const snapshot of latest?.snapshots.values() ?? []) this.#deliver(source, view, follower, snapshot);
     if (latest?.trained) follower.onTrained?.({ step: latest.trained.step, bytes: latest.trained.bytes.slice() });
     return () => followers.delete(view);
   }
@@ -103,34 +108,58 @@ class ModelBus {
 
   /** `source`'s run ended with `model`: the followers that want it get it (each its own copy to transfer). */
   publishTrained(source: string, model: TrainedModel): void {
-    const latest = this.#latest.get(source) ?? {};
+    const latest = this.#latestOf(source);
     latest.trained = model;
-    this.#latest.set(source, latest);
     for (const follower of this.#followers.get(source)?.values() ?? []) follower.onTrained?.({ step: model.step, bytes: model.bytes.slice() });
   }
 
   /** `source` holds a new model: older snapshots no longer apply. */
   publishModel(source: string, info: ModelInfo): void {
-    this.#latest.set(source, { info });
+    this.#latest.set(source, { info, snapshots: new Map() });
     for (const follower of this.#followers.get(source)?.values() ?? []) follower.onModel(info);
   }
 
-  /** A snapshot of `source`'s watch: each follower gets its own probes. */
-  publishSnapshot(source: string, snapshot: { step: number; arrays: Record<string, ShapedArray> }): void {
-    const latest = this.#latest.get(source) ?? {};
-    latest.snapshot = snapshot;
-    this.#latest.set(source, latest);
+  /**
+   * A snapshot of one of `source`'s watches (the one on `input`, a canonical JSON of its
+   * InspectInput): each follower gets its own probes, and the text's reading when there is one.
+   */
+  publishSnapshot(source: string, snapshot: FollowedSnapshot, input = ''): void {
+    this.#latestOf(source).snapshots.set(input, snapshot);
     for (const [view, follower] of this.#followers.get(source) ?? []) this.#deliver(source, view, follower, snapshot);
   }
 
-  #deliver(source: string, view: Element, follower: Follower, snapshot: { step: number; arrays: Record<string, ShapedArray> }): void {
+  #latestOf(source: string): Latest {
+    const latest = this.#latest.get(source) ?? { snapshots: new Map() };
+    this.#latest.set(source, latest);
+    return latest;
+  }
+
+  #deliver(source: string, view: Element, follower: Follower, snapshot: FollowedSnapshot): void {
     const index = followersInPage(source).indexOf(view);
     if (index < 0) return;
     const prefix = `${index}${SEPARATOR}`;
     const arrays: Record<string, ShapedArray> = {};
     for (const [name, array] of Object.entries(snapshot.arrays)) if (name.startsWith(prefix)) arrays[name.slice(prefix.length)] = array;
-    if (Object.keys(arrays).length > 0) follower.onSnapshot({ step: snapshot.step, arrays });
+    if (Object.keys(arrays).length > 0) follower.onSnapshot({ step: snapshot.step, arrays, text: snapshot.text });
   }
+}
+
+/**
+ * Whether a model of `info`'s kind records a probe's keys: a parameter key names one of its
+ * parameters; a catalogue key's family (lab/models/keys.ts: `mlp.`, `rnn.`, `lstm.`, `gru.`,
+ * `gpt.`, `block{i}.`) is its own. Read from the key's prefix, because the catalogue itself
+ * comes with the models' code, which a page does not load.
+ */
+function recordable(probe: Probe, info: ModelInfo): boolean {
+  const keys = probe.as === 'scale' && probe.relativeTo ? [probe.key, probe.relativeTo] : [probe.key];
+  return keys.every((key) => {
+    const parameter = /^(?:weight|grad|update)\.(.+)$/.exec(key);
+    if (parameter) return info.parameters.some((p) => p.name === parameter[1]);
+    const family = /^(mlp|rnn|lstm|gru|gpt|block\d+)\./.exec(key)?.[1];
+    if (!family) return true;
+    if (family === 'rnn') return ['rnn', 'lstm', 'gru'].includes(info.kind);
+    return (family.startsWith('block') ? 'gpt' : family) === info.kind;
+  });
 }
 
 /** The page's views that follow `source`, in document order. */

@@ -3,7 +3,8 @@ import type { TrainingPlan } from '../../lab/train/run';
 import type { Job, LossPoint, ModelInfo, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';
 import { MEMORY_LIMIT_BYTES, type PlanCost, planCost } from './planCost';
-import { modelBus, WATCH_INPUT } from './modelBus';
+import { canonicalJson } from './canonicalJson';
+import { modelBus } from './modelBus';
 import type { RunPhase, RunState } from './runLifecycle';
 import type { TextKey, WidgetText } from './text/define';
 import type { MLP_RUN_TEXT } from './text/mlpRun';
@@ -11,6 +12,7 @@ import { type ReferenceCurve, referenceFor, type RunFacts } from './runPlan';
 import { trainingChart } from './trainingChart';
 import { type TrainerSettings, TrainingWidget } from './trainingWidget';
 import type { Field } from './urlState';
+import { FOLLOWER_INPUT_EVENT, watchGroups } from './watchInputs';
 
 /** A trainer's settings with a step count among them. */
 export type PlanRunSettings = TrainerSettings & { steps: Field };
@@ -46,7 +48,9 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   #probe: ProbeResult[] = [];
   #chosen: BackendName | undefined;
   #requests = 0;
-  #watchRequest = 0;
+  /** The input of each watch or inspect sent for the followers, by request id (canonical JSON). */
+  readonly #watchInputs = new Map<number, string>();
+  #modelInfo: ModelInfo | undefined;
   /** The request that saves a finished run's model for the followers that want it. */
   #trainedRequest = 0;
   /** The job whose model the worker holds (a run's or a loaded file's). */
@@ -68,10 +72,12 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
     this.resetChart();
     super.setup();
     this.showCost();
+    document.addEventListener(FOLLOWER_INPUT_EVENT, this.#onFollowerInput);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener(FOLLOWER_INPUT_EVENT, this.#onFollowerInput);
     this.#chart?.destroy();
     this.#chart = undefined;
   }
@@ -148,7 +154,10 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
       case 'model':
         return this.onModel(message.jobId, message.info);
       case 'snapshot':
-        if (message.requestId === this.#watchRequest) modelBus.publishSnapshot(this.instancePrefix, { step: message.step, arrays: message.arrays });
+        {
+          const input = this.#watchInputs.get(message.requestId);
+          if (input !== undefined) modelBus.publishSnapshot(this.instancePrefix, { step: message.step, arrays: message.arrays, text: message.text }, input);
+        }
         return;
       case 'saved':
         if (message.requestId === this.#trainedRequest) modelBus.publishTrained(this.instancePrefix, { bytes: message.bytes, step: Number(this.dataset.step ?? 0) });
@@ -165,17 +174,42 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
    */
   protected onModel(jobId: number, info: ModelInfo): void {
     this.modelJob = jobId;
+    this.#modelInfo = info;
     this.dataset.params = String(info.params);
     modelBus.publishModel(this.instancePrefix, info);
-    const purpose = info.origin === 'training' ? 'watch' : 'inspect';
-    const probes = modelBus.probesOf(this.instancePrefix, info, purpose);
-    if (Object.keys(probes).length === 0) return;
-    const requestId = this.nextRequest();
-    this.#watchRequest = requestId;
-    if (purpose === 'inspect') return this.client?.send({ type: 'inspect', jobId, requestId, input: WATCH_INPUT, probes });
-    const every = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
-    this.client?.send({ type: 'watch', jobId, requestId, every, input: WATCH_INPUT, probes });
+    this.#watchFollowers(info.origin === 'training' ? 'watch' : 'inspect');
   }
+
+  /**
+   * Asks the worker for the followers' probes on the model it holds: one watch (while it trains)
+   * or one inspect per input the followers declare (watchInputs.ts), each snapshot published on
+   * the bus with the input it was taken on.
+   */
+  #watchFollowers(purpose: 'watch' | 'inspect'): void {
+    const jobId = this.modelJob;
+    const info = this.#modelInfo;
+    if (!jobId || !info) return;
+    this.#watchInputs.clear();
+    const every = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
+    for (const { input, probes } of watchGroups(this.instancePrefix, info, purpose)) {
+      const requestId = this.nextRequest();
+      this.#watchInputs.set(requestId, canonicalJson(input));
+      if (purpose === 'inspect') this.client?.send({ type: 'inspect', jobId, requestId, input, probes });
+      else this.client?.send({ type: 'watch', jobId, requestId, every, input, probes });
+    }
+  }
+
+  /**
+   * A follower changed what it reads (the reader typed another text): once no run is going, the
+   * model the trainer holds is inspected again on the followers' inputs, so a view of the
+   * reader's model shows the new text (during a run, the next run's watch reads it).
+   */
+  readonly #onFollowerInput = (event: Event): void => {
+    const detail = (event as CustomEvent<{ source?: string }>).detail;
+    if (detail?.source !== this.instancePrefix || this.#modelInfo?.origin !== 'training') return;
+    if (this.dataset.state === 'running' || this.dataset.state === 'paused' || this.dataset.state === 'loading') return;
+    this.#watchFollowers('inspect');
+  };
 
   /** A new id for a request to the worker (a watch, an inspect, a save): one counter, so that answers are never taken for another's. */
   protected nextRequest(): number {

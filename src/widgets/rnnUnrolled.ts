@@ -10,7 +10,7 @@ import { INSIDE_VIEW_TEXT } from './text/insideView';
 import { RNN_UNROLLED_TEXT } from './text/rnnUnrolled';
 import { MAX_TEXT, NEXT_TOP, stateMatrix, UNROLL_PROBES, unrollInput } from './unrolledProbes';
 import { readUrlText, writeUrlText } from './urlText';
-import { WATCH_INPUT_ATTRIBUTE } from './watchInputs';
+import { declareInput } from './watchInputs';
 
 const TEXT = mergeText(INSIDE_VIEW_TEXT, RNN_UNROLLED_TEXT);
 
@@ -46,7 +46,6 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
   /** How the latest snapshot of the shipped model read the text. */
   #read: ReadText | undefined;
   /** The read of the snapshot being handled, until `draw` takes it. */
-  #incoming: ReadText | undefined;
   #next: NextFrame | undefined;
   #matrix: MatrixView | undefined;
   #bars: BarListView | undefined;
@@ -120,8 +119,8 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#value = value;
     this.#cut = false;
     writeUrlText(param, value, fallback);
-    // The trainer this view follows reads the text from here when its next run starts.
-    if (this.hasAttribute(WATCH_INPUT_ATTRIBUTE)) this.setAttribute(WATCH_INPUT_ATTRIBUTE, JSON.stringify(this.inspectInput));
+    // The trainer this view follows reads the text from here (its next watch, or at once after a run).
+    declareInput(this, this.inspectInput);
     this.onSettingChanged();
   }
 
@@ -129,14 +128,8 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     return UNROLL_PROBES;
   }
 
-  protected override onMessage(message: WorkerResponse): void {
-    if (message.type === 'snapshot') this.#incoming = message.text;
-    super.onMessage(message);
-  }
-
   protected draw(frame: ViewFrame): void {
-    if (frame.source === 'checkpoint' && this.#incoming) this.#read = this.#incoming;
-    this.#incoming = undefined;
+    if (frame.text) this.#read = frame.text;
     const read = this.#read;
     const { state, next } = frame.arrays;
     const ids = frame.arrays['next.ids'];

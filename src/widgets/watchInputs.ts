@@ -11,6 +11,20 @@ import { FOLLOWS_ATTRIBUTE, modelBus, WATCH_INPUT } from './modelBus';
  */
 export const WATCH_INPUT_ATTRIBUTE = 'data-watch-input';
 
+/**
+ * The event a follower dispatches on the document after changing its declared input
+ * (`detail: { source }`, the trainer it follows), so that a trainer holding a trained model
+ * inspects it again on the new input.
+ */
+export const FOLLOWER_INPUT_EVENT = 'lm-follower-input';
+
+/** Declares `view`'s new input for the trainer it follows, and tells that trainer. */
+export function declareInput(view: Element, input: InspectInput): void {
+  if (!view.hasAttribute(WATCH_INPUT_ATTRIBUTE)) return;
+  view.setAttribute(WATCH_INPUT_ATTRIBUTE, JSON.stringify(input));
+  document.dispatchEvent(new CustomEvent(FOLLOWER_INPUT_EVENT, { detail: { source: view.getAttribute(FOLLOWS_ATTRIBUTE) } }));
+}
+
 /** One watch (or inspect) a trainer sends for its followers: an input and the probes taken on it. */
 export interface WatchGroup {
   input: InspectInput;

@@ -4,7 +4,7 @@ import type { ModelInfo, ShapedArray } from '../../../lab/worker/protocol';
 import { FLOW_INPUT, FLOW_LENGTH, FLOW_PROBES, readerCurve } from '../../../src/widgets/flowProbes';
 import { modelBus, WATCH_INPUT } from '../../../src/widgets/modelBus';
 import { UNROLL_PROBES, unrollInput } from '../../../src/widgets/unrolledProbes';
-import { declaredInput, watchGroups } from '../../../src/widgets/watchInputs';
+import { declaredInput, declareInput, FOLLOWER_INPUT_EVENT, watchGroups } from '../../../src/widgets/watchInputs';
 
 const info: ModelInfo = { kind: 'rnn', config: {}, vocab: ['\n', 'a'], params: 1, step: 0, origin: 'training', parameters: [] };
 
@@ -55,5 +55,42 @@ describe('what a trainer watches for chapter 4’s views', () => {
     const curve = readerCurve({ grad: norms(FLOW_LENGTH) })!;
     expect(curve[0]).toEqual({ x: 0, y: FLOW_LENGTH });
     expect(curve[39]).toEqual({ x: 39, y: 1 });
+  });
+
+  it('leaves out the probes of keys the model does not record, so one view cannot spoil the others’ watch', () => {
+    follower({ input: { key: 'lstm.gate.input', as: 'raw' }, state: { key: 'rnn.state', as: 'raw' } }, unrollInput('emma'));
+    follower({ w: { key: 'weight.cell.wh', as: 'scale' }, ratio: { key: 'update.cell.wh', as: 'scale', relativeTo: 'weight.cell.bhn' } });
+    const gru: ModelInfo = { ...info, kind: 'gru', parameters: [{ name: 'cell.wh', shape: [4, 12] }] };
+    expect(Object.keys(modelBus.probesOf('rnn', gru, 'watch')).sort()).toEqual(['0/state', '1/w']);
+    const lstm: ModelInfo = { ...info, kind: 'lstm', parameters: [{ name: 'cell.wh', shape: [4, 16] }, { name: 'cell.bhn', shape: [4] }] };
+    expect(Object.keys(modelBus.probesOf('rnn', lstm, 'watch')).sort()).toEqual(['0/input', '0/state', '1/ratio', '1/w']);
+    const mlp: ModelInfo = { ...info, kind: 'mlp' };
+    expect(Object.keys(modelBus.probesOf('rnn', mlp, 'watch'))).toEqual([]);
+  });
+
+  it('a follower that declares a new text tells its trainer; one that declares none stays silent', () => {
+    const heard: unknown[] = [];
+    const listen = (event: Event) => heard.push((event as CustomEvent).detail);
+    document.addEventListener(FOLLOWER_INPUT_EVENT, listen);
+    const view = follower(UNROLL_PROBES, unrollInput('emma'));
+    declareInput(view, unrollInput('anna'));
+    declareInput(follower(UNROLL_PROBES), unrollInput('zoe'));
+    document.removeEventListener(FOLLOWER_INPUT_EVENT, listen);
+    expect(heard).toEqual([{ source: 'rnn' }]);
+    expect(declaredInput(view)).toEqual(unrollInput('anna'));
+  });
+
+  it('a late follower gets the latest snapshot of every input, each with its text', () => {
+    modelBus.publishModel('rnn', info);
+    const first = follower({ state: { key: 'rnn.state', as: 'raw' } }, unrollInput('emma'));
+    const text = { chars: ['a'], tokens: ['\n', 'a'], at: [-1, 0], skipped: [], boundary: '\n' };
+    const one = (): ShapedArray => ({ shape: [1], data: Float32Array.of(1) });
+    modelBus.publishSnapshot('rnn', { step: 5, arrays: { '0/state': one() }, text }, 'text');
+    modelBus.publishSnapshot('rnn', { step: 5, arrays: { '1/grad': one() } }, 'windows');
+    follower(FLOW_PROBES, FLOW_INPUT);
+    const got: { step: number; text?: unknown; names: string[] }[] = [];
+    const stop = modelBus.follow('rnn', first, { onModel: () => undefined, onSnapshot: (s) => got.push({ step: s.step, text: s.text, names: Object.keys(s.arrays) }) });
+    stop();
+    expect(got).toEqual([{ step: 5, text, names: ['state'] }]);
   });
 });
