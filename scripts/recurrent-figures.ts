@@ -122,15 +122,21 @@ async function table() {
     if (row) rows[id] = { model: row.model, params: row.params, steps: row.steps, train: round(row.train), dev: round(row.dev), test: row.test === undefined ? undefined : round(row.test) };
   }
   const recomputed: Record<string, unknown> = {};
+  const curves: Record<string, unknown> = {};
   for (const cell of CELLS) {
     const id = `names-${cell}-chapter`;
+    const curvePath = `${REPO_ROOT}public/checkpoints/${id}.curve.json`;
+    if (existsSync(curvePath)) {
+      const curve = JSON.parse(await readFile(curvePath, 'utf8')) as { final: { train: number; dev: number; test?: number }; machine: { seconds: number } };
+      curves[id] = { train: round(curve.final.train), dev: round(curve.final.dev), test: curve.final.test === undefined ? undefined : round(curve.final.test), seconds: curve.machine.seconds };
+    }
     const loaded = await checkpoint(id);
     if (!loaded) continue;
     const length = sequenceLength(names, loaded.spec);
     recomputed[id] = { step: loaded.step, dev: round(await splitLoss(loaded.model, names, 'dev', length)), test: round(await splitLoss(loaded.model, names, 'test', length)) };
     loaded.model.dispose();
   }
-  return { rows, recomputed };
+  return { rows, curves, recomputed };
 }
 
 /** One forward pass over `text` read after the boundary, recording `keys`; values as (T, H) arrays. */
@@ -253,17 +259,23 @@ function largestSingularValue(w: tf.Tensor2D): number {
   });
 }
 
-/** The two factors of the RNN's step Jacobian: ‖W_h‖ (fresh and trained) and the mean tanh slope. */
+/**
+ * The two factors of the RNN's step Jacobian, fresh and trained: W_h's largest singular value (the
+ * most it stretches a vector), its RMS gain ‖W_h‖_F / √H (how much it stretches a random direction
+ * on average, in the root-mean-square sense) and the mean tanh slope.
+ */
 async function jacobian() {
-  const plan = recipe('names-rnn-chapter').plan;
-  const fresh = createModel(plan.model, names.tokenizer.vocabSize);
-  const out: Record<string, unknown> = { freshWh: round(largestSingularValue(fresh.namedVariables().find(([n]) => n === 'cell.wh')![1] as tf.Variable<tf.Rank.R2>), 3) };
-  out.freshSlope = round(meanSlope(fresh, names), 3);
+  const factors = (model: LanguageModel) => {
+    const wh = model.namedVariables().find(([n]) => n === 'cell.wh')![1] as tf.Variable<tf.Rank.R2>; // (H, H)
+    const rmsGain = tf.tidy(() => wh.norm().dataSync()[0]! / Math.sqrt(wh.shape[0]));
+    return { largest: round(largestSingularValue(wh), 3), rmsGain: round(rmsGain, 3), slope: round(meanSlope(model, names), 3) };
+  };
+  const fresh = createModel(recipe('names-rnn-chapter').plan.model, names.tokenizer.vocabSize);
+  const out: Record<string, unknown> = { fresh: factors(fresh) };
   fresh.dispose();
   const trained = await checkpoint('names-rnn-chapter');
   if (trained) {
-    out.trainedWh = round(largestSingularValue(trained.model.namedVariables().find(([n]) => n === 'cell.wh')![1] as tf.Variable<tf.Rank.R2>), 3);
-    out.trainedSlope = round(meanSlope(trained.model, names), 3);
+    out.trained = factors(trained.model);
     trained.model.dispose();
   }
   return out;
@@ -313,9 +325,11 @@ function markdown(r: Record<string, unknown>): string {
       return `| ${c} | ${tableNames.map((t) => x.tables[t] ?? '—').join(' | ')} | ${x.parameters} | ${f(x.step0Dev, 4)} |`;
     }).join('\n')}\n`);
   }
-  const tableR = r.table as { rows: Record<string, { model: string; params: number; steps: number; train: number; dev: number; test?: number }>; recomputed: Record<string, { step: number; dev: number; test: number }> } | undefined;
+  const tableR = r.table as { rows: Record<string, { model: string; params: number; steps: number; train: number; dev: number; test?: number }>; recomputed: Record<string, { step: number; dev: number; test: number }>; curves?: Record<string, { train: number; dev: number; test?: number; seconds: number }> } | undefined;
   if (tableR) {
     parts.push(`## The reference table's rows (public/checkpoints/reference.json)\n\n| row | model | parameters | steps | train | dev | test |\n|---|---|---|---|---|---|---|\n${Object.entries(tableR.rows).map(([id, x]) => `| ${id} | ${x.model} | ${x.params} | ${x.steps} | ${f(x.train)} | ${f(x.dev)} | ${f(x.test)} |`).join('\n')}\n`);
+    const curveRows = Object.entries(tableR.curves ?? {});
+    if (curveRows.length > 0) parts.push(`The chapter checkpoints' reference curves (public/checkpoints/<id>.curve.json, final evaluation):\n\n| checkpoint | train | dev | test | seconds in Node |\n|---|---|---|---|---|\n${curveRows.map(([id, x]) => `| ${id} | ${f(x.train)} | ${f(x.dev)} | ${f(x.test)} | ${x.seconds} |`).join('\n')}\n`);
     const rec = Object.entries(tableR.recomputed);
     parts.push(rec.length > 0 ? `Recomputed from the checkpoint files:\n\n| checkpoint | step | dev | test |\n|---|---|---|---|\n${rec.map(([id, x]) => `| ${id} | ${x.step} | ${f(x.dev)} | ${f(x.test)} |`).join('\n')}\n` : 'The chapter checkpoints were not there when this ran.\n');
   }
@@ -342,7 +356,9 @@ function markdown(r: Record<string, unknown>): string {
     if (sh) parts.push(`Shakespeare LSTM's cell on the line: largest |c| ${f(sh.cell.maxAbs, 2)}, ${pct(sh.cell.beyondOne)} of the values beyond ±1. Forget gate per character: ${sh.forget.perChar.map((v) => f(v, 2)).join(' ')}.\n`);
     if (sh?.atSpaces) parts.push(`Mean over the units at the line's spaces and at its other characters: ${Object.entries(sh.atSpaces).map(([g, x]) => `${g} ${f(x.spaces)} and ${f(x.others)}`).join('; ')}.\n`);
   }
-  const jac = r.jacobian as Record<string, number> | undefined;
-  if (jac) parts.push(`## The RNN's step Jacobian, ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hᵀ\n\n| model | largest singular value of W_h | mean tanh slope 1 − h² (64 dev names) |\n|---|---|---|\n| fresh (names-rnn-chapter's seed) | ${f(jac.freshWh)} | ${f(jac.freshSlope)} |\n| trained (names-rnn-chapter) | ${f(jac.trainedWh)} | ${f(jac.trainedSlope)} |\n`);
+  type J = { largest: number; rmsGain: number; slope: number };
+  const jac = r.jacobian as { fresh?: J; trained?: J } | undefined;
+  const jrow = (name: string, j: J | undefined) => `| ${name} | ${f(j?.largest)} | ${f(j?.rmsGain)} | ${f(j?.slope)} |`;
+  if (jac) parts.push(`## The RNN's step Jacobian, ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hᵀ\n\n| model | largest singular value of W_h | RMS gain ‖W_h‖_F / √H | mean tanh slope 1 − h² (64 dev names) |\n|---|---|---|---|\n${jrow("fresh (names-rnn-chapter's seed)", jac.fresh)}\n${jrow('trained (names-rnn-chapter)', jac.trained)}\n`);
   return `${parts.join('\n')}\n`;
 }
