@@ -19,7 +19,10 @@
  *   and GRU on "emma" (means, shares near 0 and 1, per character);
  * - `jacobian`: the largest singular value of the RNN's recurrent matrix W_h, fresh and trained,
  *   and the mean tanh slope 1 − h² of the trained RNN over the dev names: the two factors of
- *   ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hᵀ.
+ *   ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hᵀ;
+ * - `text`: facts of the data the chapters lean on: Tiny Shakespeare's longest line (against the
+ *   LSTM's 64-character windows), the share of its capitals in the speaker lines ("TRANIO:"), and
+ *   the names that begin with "emma".
  *
  * A group that needs a checkpoint that is not there (the chapter checkpoints ship separately) is
  * skipped with a note, and the chapters leave its figures out.
@@ -39,7 +42,7 @@ import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss } from '../lab/train/run';
 import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
 
-const GROUPS = ['cells', 'table', 'emma', 'gates', 'jacobian'] as const;
+const GROUPS = ['cells', 'table', 'emma', 'gates', 'jacobian', 'text'] as const;
 type Group = (typeof GROUPS)[number];
 const CELLS = ['rnn', 'lstm', 'gru'] as const;
 
@@ -95,7 +98,8 @@ async function measureGroup(group: Group): Promise<unknown> {
   if (group === 'table') return table();
   if (group === 'emma') return emma();
   if (group === 'gates') return gates();
-  return jacobian();
+  if (group === 'jacobian') return jacobian();
+  return textFacts();
 }
 
 /** Parameter counts per table and the dev loss at step 0 of the three fresh chapter models. */
@@ -297,6 +301,23 @@ function meanSlope(model: LanguageModel, dataset: Dataset): number {
   }
 }
 
+/** Facts of the data sets that the chapters' explanations rest on. */
+async function textFacts() {
+  const shakespeare = await readFile(`${REPO_ROOT}public/data/tinyshakespeare.txt`, 'utf8');
+  const lines = shakespeare.split('\n').filter((l) => l.length > 0);
+  const speaker = (l: string) => /^[A-Z][A-Za-z ']*:$/.test(l);
+  const capitals = (l: string) => Array.from(l).filter((c) => c >= 'A' && c <= 'Z').length;
+  const allCapitals = lines.reduce((n, l) => n + capitals(l), 0);
+  const nameLines = (await readFile(`${REPO_ROOT}public/data/names.txt`, 'utf8')).split('\n').map((l) => l.trim());
+  return {
+    shakespeareLines: lines.length,
+    longestLine: Math.max(...lines.map((l) => l.length)),
+    capitalsInSpeakerLines: round(lines.filter(speaker).reduce((n, l) => n + capitals(l), 0) / allCapitals, 3),
+    emma: nameLines.filter((l) => l === NAME).length,
+    longerThanEmma: nameLines.filter((l) => l.startsWith(NAME) && l.length > NAME.length).length,
+  };
+}
+
 /** Writes the JSON and the Markdown with what is measured so far. */
 async function save(): Promise<void> {
   results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend, tfjs: tf.version.tfjs, date: new Date().toISOString().slice(0, 10) };
@@ -360,5 +381,7 @@ function markdown(r: Record<string, unknown>): string {
   const jac = r.jacobian as { fresh?: J; trained?: J } | undefined;
   const jrow = (name: string, j: J | undefined) => `| ${name} | ${f(j?.largest)} | ${f(j?.rmsGain)} | ${f(j?.slope)} |`;
   if (jac) parts.push(`## The RNN's step Jacobian, ∂h_t/∂h_{t−1} = diag(1 − h_t²) W_hᵀ\n\n| model | largest singular value of W_h | RMS gain ‖W_h‖_F / √H | mean tanh slope 1 − h² (64 dev names) |\n|---|---|---|---|\n${jrow("fresh (names-rnn-chapter's seed)", jac.fresh)}\n${jrow('trained (names-rnn-chapter)', jac.trained)}\n`);
+  const text = r.text as { shakespeareLines: number; longestLine: number; capitalsInSpeakerLines: number; emma: number; longerThanEmma: number } | undefined;
+  if (text) parts.push(`## The data\n\nTiny Shakespeare: ${text.shakespeareLines} non-empty lines, the longest ${text.longestLine} characters; ${pct(text.capitalsInSpeakerLines)} of its capitals are in speaker lines ("TRANIO:"). Names: "${NAME}" ${text.emma} times, ${text.longerThanEmma} longer names that begin with it.\n`);
   return `${parts.join('\n')}\n`;
 }
