@@ -1,4 +1,5 @@
 import type { MlpConfig } from './mlp';
+import type { RecurrentConfig } from './recurrent';
 
 /**
  * What a configuration costs before it is built: parameters, memory while training, and
@@ -36,6 +37,34 @@ export function mlpFootprint(config: Pick<MlpConfig, 'blockSize' | 'embedDim' | 
   const perLayerActivations = (config.dropout ?? 0) > 0 ? 3 * h : 2 * h;
   const activationsPerPosition = 2 * (blockSize * c + depth * perLayerActivations + 2 * v);
   const multiplyAddsPerPosition = blockSize * c * h + (depth - 1) * h * h + h * v;
+  return {
+    params,
+    trainingBytes: FLOAT_BYTES * (PARAM_COPIES * params + positions * activationsPerPosition),
+    flopsPerStep: 3 * 2 * positions * multiplyAddsPerPosition,
+  };
+}
+
+/** Column blocks of a recurrent cell's weights: one per gate or candidate (recurrent.ts). */
+const CELL_BLOCKS = { rnn: 1, lstm: 4, gru: 3 } as const;
+
+/**
+ * The footprint of a recurrent model (recurrent.ts's RecurrentLM: RNN, LSTM or GRU, G = 1, 4 or 3
+ * blocks) on `vocabSize` tokens, trained on batches of `batchSize` sequences of `length` steps.
+ * Parameters: V·C + C·G·H + H·G·H + G·H (+ H for the GRU's `cell.bhn`) + the start state (H, 2H
+ * for the LSTM) + H·V + V. Activations per position: the embedding (C), the input's share (G·H),
+ * the gates and state (G·H + H, and the LSTM's cell and its tanh, 2H), the logits and their
+ * softmax (2V), each with a gradient. The products are the same per position as a feed-forward
+ * layer's, but the recurrent one runs T times in a row on (B, H): see `RECURRENT_SLOWDOWN` where
+ * a page estimates time.
+ */
+export function recurrentFootprint(cell: keyof typeof CELL_BLOCKS, config: Pick<RecurrentConfig, 'embedDim' | 'hiddenDim'>, vocabSize: number, batchSize: number, length: number): Footprint {
+  const { embedDim: c, hiddenDim: h } = config;
+  const g = CELL_BLOCKS[cell];
+  const v = vocabSize;
+  const params = v * c + c * g * h + h * g * h + g * h + (cell === 'gru' ? h : 0) + (cell === 'lstm' ? 2 * h : h) + h * v + v;
+  const positions = batchSize * length;
+  const activationsPerPosition = 2 * (c + g * h + g * h + h + (cell === 'lstm' ? 2 * h : 0) + 2 * v);
+  const multiplyAddsPerPosition = c * g * h + h * g * h + h * v;
   return {
     params,
     trainingBytes: FLOAT_BYTES * (PARAM_COPIES * params + positions * activationsPerPosition),

@@ -524,8 +524,8 @@ export class LabHost extends SerialHost {
     let bases = this.#bases.get(request.jobId);
     if (!bases) this.#bases.set(request.jobId, (bases = new Map()));
     try {
-      const { arrays, transfer } = await snapshot(current, batch, request.probes, bases, previous);
-      this.#env.post({ type: 'snapshot', jobId: request.jobId, requestId: request.requestId, step: current.step, arrays }, transfer);
+      const { arrays, transfer, text } = await snapshot(current, batch, request.probes, bases, previous);
+      this.#env.post({ type: 'snapshot', jobId: request.jobId, requestId: request.requestId, step: current.step, arrays, ...(text ? { text } : {}) }, transfer);
     } finally {
       tf.dispose([batch.x, batch.y]); // the snapshot is read back
     }

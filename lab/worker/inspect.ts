@@ -1,17 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { histogram } from '../analysis/histogram';
 import { nearestRows } from '../analysis/neighbours';
+import { rowNorms } from '../analysis/norm';
 import { pca2 } from '../analysis/pca';
 import { saturation } from '../analysis/saturation';
 import { scaleOf } from '../analysis/scale';
+import { softmaxRows } from '../analysis/softmax';
 import type { Dataset, DatasetKind } from '../data/datasets';
+import { runningWindows } from '../data/running';
 import { validateKeys } from '../models/keys';
 import type { LanguageModel } from '../models/model';
 import type { ModelSpec } from '../models/registry';
-import { CharTokenizer } from '../tokenizers/char';
 import { type Batch, sequencePass } from '../train/batches';
 import { sequenceLength, type TrainingPlan } from '../train/run';
-import type { InspectInput, Probe, ShapedArray } from './protocol';
+import type { InspectInput, Probe, ReadText, ShapedArray } from './protocol';
+import { readText } from './readText';
 
 /** What a snapshot is taken of: a model, and what is known of how it was trained. */
 export interface InspectedModel {
@@ -31,38 +34,60 @@ export interface InspectedModel {
 export interface Snapshot {
   arrays: Record<string, ShapedArray>;
   transfer: ArrayBuffer[];
+  /** How a typed text was read (the input's `text`), for the `snapshot` message. */
+  text?: ReadText;
+}
+
+/** What a model reads for an input: the (B, T) batch, and for a typed text how it was read. */
+export interface InputBatch extends Batch {
+  /** For a `{ text }` input: its characters, the token at each position, and those skipped. */
+  text?: ReadText;
 }
 
 /**
  * The (B, T) token ids an input stands for, and their next tokens as targets (-1 where there is none):
  * - `{ text }`: the text's ids in one row, after the boundary token for a model of line examples
  *   (which always reads a name after it), cut to nothing; each position's target is the next
- *   character, none after the last;
+ *   character, none after the last; `text` says how it was read (readText.ts), unknown
+ *   characters left out with `unknown: 'skip'`;
  * - `{ split, count }`: the first `count` examples (or windows of running text) of a split, padded
- *   as training batches are (batches.ts), with their training targets.
- * @throws naming the characters the model does not know, for a text longer than a GPT's block,
- *   and for a split of a model whose data set is unknown.
+ *   as training batches are (batches.ts), with their training targets;
+ * - `{ split, count, length }`: `count` consecutive windows of `length` tokens of the split's
+ *   running text (data/running.ts), a target at every position.
+ * @throws naming the characters the model does not know (unless skipped), for a text longer than
+ *   a GPT's block, and for a split of a model whose data set is unknown.
  */
-export function inputBatch(target: InspectedModel, input: InspectInput): Batch {
+export function inputBatch(target: InspectedModel, input: InspectInput): InputBatch {
   if ('text' in input) {
-    const tokenizer = CharTokenizer.fromChars(target.vocab);
-    const unknown = [...new Set(Array.from(input.text).filter((c) => !tokenizer.covers(c)))];
-    if (unknown.length > 0) throw new Error(`the model does not know the character${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => JSON.stringify(c)).join(', ')}`);
-    const ids = [...(target.datasetKind === 'stream' ? [] : [CharTokenizer.BOUNDARY_ID]), ...tokenizer.encode(input.text)];
+    const { ids, read } = readText(input.text, target.vocab, target.datasetKind !== 'stream', input.unknown);
     if (ids.length === 0) throw new Error('there is no text to read');
-    if (target.spec.kind === 'gpt' && ids.length > target.model.blockSize) throw new Error(`the text is ${ids.length} tokens long; this model reads at most ${target.model.blockSize} at once`);
+    fitsBlock(target, ids.length, 'the text is');
     return {
       x: tf.tensor2d(ids, [1, ids.length], 'int32'), // (1, T)
       y: tf.tensor2d([...ids.slice(1), -1], [1, ids.length], 'int32'), // (1, T)
+      text: read,
     };
   }
   const { dataset } = target;
   if (!dataset) throw new Error(`the model's data set is unknown, so it cannot read the ${input.split} split: give it a text`);
+  if (input.length !== undefined) {
+    fitsBlock(target, input.length, 'a window is');
+    const { x, y } = runningWindows(dataset.splits[input.split], input.count, input.length);
+    return {
+      x: tf.tensor2d(x, [input.count, input.length], 'int32'), // (B, T)
+      y: tf.tensor2d(y, [input.count, input.length], 'int32'), // (B, T)
+    };
+  }
   if (!Number.isInteger(input.count) || input.count < 1) throw new Error(`count must be a whole number >= 1, not ${input.count}`);
   const length = target.plan.sequenceLength ?? sequenceLength(dataset, target.spec);
   const pass = sequencePass(dataset.splits[input.split], length, input.count);
   if (pass.batches === 0) throw new Error(`the ${input.split} split is empty`);
   return pass.source.next(); // (B, T) each
+}
+
+/** @throws when a GPT would read more than its block of `tokens` tokens (`what`: "the text is"). */
+function fitsBlock(target: InspectedModel, tokens: number, what: string): void {
+  if (target.spec.kind === 'gpt' && tokens > target.model.blockSize) throw new Error(`${what} ${tokens} tokens long; this model reads at most ${target.model.blockSize} at once`);
 }
 
 /** Which family a parameter key belongs to, and the parameter it names. */
@@ -100,14 +125,15 @@ export function updateParameters(probes: Record<string, Probe>): string[] {
  * watched trains as it would unwatched), recording only the keys the probes read, and computes
  * the probes. Parameter keys read the model's variables: `weight.` as they are, `grad.` as the
  * gradient of the mean loss on `input` (evaluation mode, the weights untouched), `update.` as the
- * difference from `previous`. Every tensor made is freed before it resolves.
+ * difference from `previous`. Every tensor made is freed before it resolves. A typed text's
+ * reading (`input.text`) comes back with the arrays.
  * @param bases the previous projection basis per probe name, read and updated, so that a
  *   projection keeps its orientation from one snapshot to the next.
  * @param previous each parameter as it was one optimizer step ago, for `update.` keys.
  * @throws for a key the model does not record or a parameter it does not have (listing the valid
  *   ones), an `update.` key without its previous weights, or a probe that does not fit its tensor.
  */
-export async function snapshot(target: InspectedModel, input: Batch, probes: Record<string, Probe>, bases: Map<string, Float64Array>, previous?: ReadonlyMap<string, tf.Tensor>): Promise<Snapshot> {
+export async function snapshot(target: InspectedModel, input: InputBatch, probes: Record<string, Probe>, bases: Map<string, Float64Array>, previous?: ReadonlyMap<string, tf.Tensor>): Promise<Snapshot> {
   const keys = probeKeys(probes);
   const forwardKeys = keys.filter((key) => !parameterKey(key));
   validateKeys(target.spec, forwardKeys);
@@ -148,7 +174,7 @@ export async function snapshot(target: InspectedModel, input: Batch, probes: Rec
   const arrays: Record<string, ShapedArray> = {};
   for (const [name, probe] of Object.entries(probes)) Object.assign(arrays, computeProbe(name, probe, read, bases));
   const transfer = [...new Set(Object.values(arrays).map((a) => a.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-  return { arrays, transfer };
+  return { arrays, transfer, ...(input.text ? { text: input.text } : {}) };
 }
 
 /** A tensor read back: its shape and values. */
@@ -193,9 +219,22 @@ function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, b
       const relativeStd = scaleOf(sliceOf(probe.relativeTo, reads[probe.relativeTo]!, index).data).std;
       return { [name]: { shape: [1], data: Float32Array.of(scale.std / relativeStd), info: { ...scale, relativeStd } } };
     }
-    case 'softmax':
-    case 'norm':
-      throw new Error(`the ${probe.as} probe is not computed yet`); // issue 13, helper A
+    case 'softmax': {
+      const slice = sliceOf(probe.key, tensor, probe.index ?? []);
+      if (slice.shape.length === 0) throw new Error(`'${probe.key}' at [${probe.index ?? []}] is one number; a softmax needs a last axis of logits`);
+      const temperature = probe.temperature ?? 1;
+      const s = softmaxRows(slice.data, slice.shape.at(-1)!, temperature, probe.top);
+      const shape = [...slice.shape.slice(0, -1), s.k];
+      return { [name]: { shape, data: s.probs, info: { temperature } }, ...(s.ids ? { [`${name}.ids`]: { shape, data: s.ids } } : {}) };
+    }
+    case 'norm': {
+      const slice = sliceOf(probe.key, tensor, probe.index ?? []);
+      const rest = slice.shape.slice(0, -1);
+      if (slice.shape.length === 0 || (probe.average && rest.length === 0)) throw new Error(`'${probe.key}' at [${probe.index ?? []}] has ${slice.shape.length} axes; a norm${probe.average ? ' averaged over examples' : ''} needs ${probe.average ? 'two' : 'one'} at least`);
+      const norms = rowNorms(slice.data, slice.shape.at(-1)!, probe.average ? rest[0] : undefined);
+      const shape = probe.average ? rest.slice(1) : rest;
+      return { [name]: { shape: shape.length > 0 ? shape : [1], data: norms } };
+    }
   }
 }
 

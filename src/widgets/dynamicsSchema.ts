@@ -1,7 +1,5 @@
 import type { MlpConfig } from '../../lab/models/mlp';
 import type { TrainingPlan } from '../../lab/train/run';
-import { canonicalJson } from './canonicalJson';
-import type { ReferenceCurve } from './mlpRunWidget';
 import { choice, LECTURE_PLAN, lecturePlanWith, MLP_CHOICES } from './mlpSchema';
 import { TRAINER_SCHEMA } from './trainerSchema';
 import type { Values } from './urlState';
@@ -73,12 +71,6 @@ export function dynamicsPlan(values: DynamicsValues): TrainingPlan {
   const plan = lecturePlanWith({ kind: 'mlp', config }, { learningRate: values.lr, batchSize: Number(values.batch), steps: Number(values.steps), seed });
   const subset = values.subset === 'all' ? {} : { trainSubset: Number(values.subset) };
   return { ...plan, weightDecay: Number(values.wd), ...subset };
-}
-
-/** The Node run of exactly `plan`, if one is shipped: its curve is what a run of it should look like. */
-export function referenceFor(curves: readonly ReferenceCurve[], plan: TrainingPlan): ReferenceCurve | undefined {
-  const wanted = canonicalJson(plan);
-  return curves.find((c) => canonicalJson(c.plan) === wanted);
 }
 
 /** How far above a uniform guess's ln V a step-0 loss still counts as "near" it (a small output layer's start lands within a few hundredths). */

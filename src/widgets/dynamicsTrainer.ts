@@ -1,9 +1,10 @@
 import type { TrainingPlan } from '../../lab/train/run';
 import type { LossPoint } from '../../lab/worker/protocol';
 import type { LossReference } from '../views/lossChart';
-import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, referenceFor, startVerdict } from './dynamicsSchema';
+import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, startVerdict } from './dynamicsSchema';
 import { define } from './labWidget';
-import { MlpRunWidget, type ReferenceCurve } from './mlpRunWidget';
+import { PlanRunWidget } from './planRunWidget';
+import { type ReferenceCurve, referenceFor } from './runPlan';
 import type { RunPhase, RunState } from './runLifecycle';
 import { mergeText } from './text/define';
 import { DYNAMICS_TRAINER_TEXT } from './text/dynamicsTrainer';
@@ -12,7 +13,7 @@ import { MLP_RUN_TEXT } from './text/mlpRun';
 const TEXT = mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT);
 
 /**
- * Chapter 3's trainer: chapter 2's lecture MLP on names ({@link MlpRunWidget}) with the settings
+ * Chapter 3's trainer: chapter 2's lecture MLP on names ({@link PlanRunWidget}) with the settings
  * of training dynamics in the URL (initialization, LayerNorm, depth, width, dropout, weight
  * decay, a training subset, any learning rate). The chart draws the loss of a uniform guess,
  * ln 27 ≈ 3.30, and the Node run of the same settings dashed where one is shipped; the words say
@@ -20,7 +21,7 @@ const TEXT = mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT);
  * Mirrored in `data-*` besides the base's: `start-loss` (the step-0 dev loss), `gap` (dev −
  * train at the end), `reference` (whether a Node run is drawn).
  */
-class DynamicsTrainerElement extends MlpRunWidget<typeof DYNAMICS_SCHEMA, typeof TEXT> {
+class DynamicsTrainerElement extends PlanRunWidget<typeof DYNAMICS_SCHEMA, typeof TEXT> {
   protected readonly urlPrefix = 'dyn';
   protected readonly schema = DYNAMICS_SCHEMA;
   protected readonly text = TEXT;

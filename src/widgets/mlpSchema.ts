@@ -1,9 +1,7 @@
-import type { BackendName } from '../../lab/backend/names';
-import { PROBE_WORKLOAD } from '../../lab/backend/names';
-import { type Footprint, mlpFootprint } from '../../lab/models/footprint';
 import type { ModelSpec } from '../../lab/models/registry';
 import { recipe } from '../../lab/train/recipes';
 import type { TrainingPlan } from '../../lab/train/run';
+import { planWith } from './runPlan';
 import { TRAINER_SCHEMA } from './trainerSchema';
 
 /** The recipe whose plan chapter 2's trainer starts from: makemore's MLP lecture, its reference curve shipped beside it. */
@@ -59,16 +57,9 @@ export function mlpSchema(plan: TrainingPlan) {
 export const MLP_SCHEMA = mlpSchema(LECTURE_PLAN);
 export type MlpValues = { [K in keyof typeof MLP_SCHEMA]: (typeof MLP_SCHEMA)[K] extends { kind: 'int' } ? number : string };
 
-/**
- * {@link LECTURE_PLAN} with another model, rate (the cosine schedule ends at a tenth of it, as
- * the recipe's does), batch, steps and seed. Evaluations keep the recipe's count, so the curve
- * has as many points whatever the steps.
- */
+/** {@link LECTURE_PLAN} with another model, rate, batch, steps and seed ({@link planWith}). */
 export function lecturePlanWith(model: ModelSpec, run: Pick<TrainingPlan, 'learningRate' | 'batchSize' | 'steps' | 'seed'>): TrainingPlan {
-  const base = LECTURE_PLAN;
-  const evaluations = Math.max(1, Math.round(base.steps / base.evalEvery));
-  const scheduled = base.minLearningRate !== undefined ? { minLearningRate: (run.learningRate * base.minLearningRate) / base.learningRate } : {};
-  return { ...base, ...scheduled, ...run, model, evalEvery: Math.max(1, Math.round(run.steps / evaluations)) };
+  return planWith(LECTURE_PLAN, model, run);
 }
 
 /** The plan chapter 2's trainer runs for the reader's settings: the lecture's, with their model shape and initial scale. */
@@ -79,37 +70,4 @@ export function mlpPlan(values: MlpValues): TrainingPlan {
     config: { blockSize: Number(values.block), embedDim: Number(values.embed), hiddenDim: Number(values.hidden), norm: 'none', initScale: Number(values.init), seed },
   };
   return lecturePlanWith(model, { learningRate: Number(values.lr), batchSize: Number(values.batch), steps: Number(values.steps), seed });
-}
-
-/** Most bytes a run may hold while training: beyond, a browser tab runs out of memory (wasm32 stops at 4 GiB, phones far sooner). */
-export const MEMORY_LIMIT_BYTES = 1024 ** 3;
-
-/**
- * Floating-point operations per second assumed where no probe has timed the backend, kept low
- * on purpose (a slow laptop's): an estimate the reader beats rather than one that disappoints.
- */
-const ASSUMED_FLOPS: Record<BackendName, number> = { webgpu: 5e9, webgl: 2e9, wasm: 1e9, cpu: 1e8 };
-
-/** What a configuration costs, and whether it may run. */
-export interface MlpCost extends Footprint {
-  /** Estimated seconds of training, evaluations aside. */
-  seconds: number;
-  /** Whether the estimate comes from this page's probe of the backend (else an assumed rate). */
-  measured: boolean;
-  /** Whether it fits in {@link MEMORY_LIMIT_BYTES}. */
-  fits: boolean;
-}
-
-/**
- * The cost of training `plan` on `vocabSize` tokens and sequences of `length`, on `backend`
- * whose probe took `probeMs` per step when one was timed.
- */
-export function mlpCost(plan: TrainingPlan, vocabSize: number, length: number, backend: BackendName, probeMs?: number): MlpCost {
-  if (plan.model.kind !== 'mlp') throw new Error('not an MLP plan');
-  const footprint = mlpFootprint(plan.model.config, vocabSize, plan.batchSize, length);
-  const { model, batch } = PROBE_WORKLOAD;
-  const probeFlops = mlpFootprint(model, model.vocabSize, batch.batchSize, batch.length).flopsPerStep;
-  const measured = probeMs !== undefined && probeMs > 0;
-  const rate = measured ? probeFlops / (probeMs / 1000) : ASSUMED_FLOPS[backend];
-  return { ...footprint, seconds: (plan.steps * footprint.flopsPerStep) / rate, measured, fits: footprint.trainingBytes <= MEMORY_LIMIT_BYTES };
 }

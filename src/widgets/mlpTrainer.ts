@@ -3,7 +3,8 @@ import type { ModelInfo, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossReference } from '../views/lossChart';
 import { define } from './labWidget';
 import { mlpPlan, MLP_SCHEMA, type MlpValues, SAMPLER_KEYS } from './mlpSchema';
-import { MlpRunWidget, type ReferenceCurve } from './mlpRunWidget';
+import { PlanRunWidget } from './planRunWidget';
+import type { ReferenceCurve } from './runPlan';
 import type { RunPhase, RunState } from './runLifecycle';
 import { mergeText } from './text/define';
 import { MLP_RUN_TEXT } from './text/mlpRun';
@@ -13,17 +14,15 @@ const TEXT = mergeText(MLP_RUN_TEXT, MLP_TRAINER_TEXT);
 
 /**
  * Chapter 2's MLP (Bengio et al.'s neural language model, makemore's lecture) trained in the
- * widget's worker on names ({@link MlpRunWidget}: cost, refusal, curves, followers), against the
+ * widget's worker on names ({@link PlanRunWidget}: cost, refusal, curves, followers), against the
  * count bigram's floor and the default configuration's curve from Node. After a run: samples,
  * and Save / Load of the model.
  */
-class MlpTrainerElement extends MlpRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
+class MlpTrainerElement extends PlanRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
   protected readonly urlPrefix = 'mlp';
   protected readonly schema = MLP_SCHEMA;
   protected readonly text = TEXT;
   #saveRequest = 0;
-  /** The job whose model the worker holds (a run's or a loaded file's), for sampling and saving. */
-  #modelJob = 0;
   /** The job that loads a reader's file: not a run, so its failure is shown here rather than by the run lifecycle. */
   #loadJob = 0;
 
@@ -63,7 +62,6 @@ class MlpTrainerElement extends MlpRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
 
   protected override beginRun(): void {
     super.beginRun();
-    this.#modelJob = 0;
     this.#enableModelButtons();
     this.ref('samples').textContent = '';
   }
@@ -74,7 +72,8 @@ class MlpTrainerElement extends MlpRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
         this.ref('samples').textContent = message.texts.join('  ·  ');
         return;
       case 'saved':
-        return this.#download(message.bytes, message.fileName);
+        if (message.requestId === this.#saveRequest) return this.#download(message.bytes, message.fileName);
+        return super.onMessage(message);
       default:
         return super.onMessage(message);
     }
@@ -88,15 +87,14 @@ class MlpTrainerElement extends MlpRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
   protected override onModel(jobId: number, info: ModelInfo): void {
     if (info.kind !== 'mlp') {
       // The worker holds it now, in place of the last model: nothing is left to sample or save.
-      this.#modelJob = 0;
+      this.modelJob = 0;
       this.#enableModelButtons();
       this.showError(this.t('mlp.notMlp', { kind: info.kind }));
       return;
     }
-    this.#modelJob = jobId;
+    super.onModel(jobId, info);
     this.#enableModelButtons();
     if (info.origin !== 'training') this.setStatus(this.t('mlp.loaded', { step: this.number(info.step, 0), params: this.number(info.params, 0) }));
-    super.onModel(jobId, info);
   }
 
   protected override onPhase(phase: RunPhase, run: RunState): void {
@@ -105,20 +103,20 @@ class MlpTrainerElement extends MlpRunWidget<typeof MLP_SCHEMA, typeof TEXT> {
   }
 
   #enableModelButtons(): void {
-    const ready = this.#modelJob > 0 && !(this.run.phase === 'running' || this.run.phase === 'loading');
+    const ready = this.modelJob > 0 && !(this.run.phase === 'running' || this.run.phase === 'loading');
     (this.ref('generate') as HTMLButtonElement).disabled = !ready;
     (this.ref('save') as HTMLButtonElement).disabled = !ready;
   }
 
   #sample(): void {
-    if (!this.#modelJob) return;
-    this.client?.send({ type: 'sample', jobId: this.#modelJob, count: 12, temperature: Number(this.values.temp), seed: this.values.draw as number, maxLength: 30 });
+    if (!this.modelJob) return;
+    this.client?.send({ type: 'sample', jobId: this.modelJob, count: 12, temperature: Number(this.values.temp), seed: this.values.draw as number, maxLength: 30 });
   }
 
   #save(): void {
-    if (!this.#modelJob) return;
-    this.#saveRequest += 1;
-    this.client?.send({ type: 'save', jobId: this.#modelJob, requestId: this.#saveRequest });
+    if (!this.modelJob) return;
+    this.#saveRequest = this.nextRequest();
+    this.client?.send({ type: 'save', jobId: this.modelJob, requestId: this.#saveRequest });
   }
 
   #download(bytes: Uint8Array, fileName: string): void {

@@ -26,16 +26,32 @@ export interface FollowedSnapshot {
   arrays: Record<string, ShapedArray>;
 }
 
+/** A trainer's model as a checkpoint (`encodeCheckpoint`'s bytes), for a follower that runs it in its own worker. */
+export interface TrainedModel {
+  bytes: Uint8Array;
+  /** The optimizer steps it had. */
+  step: number;
+}
+
 /** What a follower is told. */
 export interface Follower {
   /** The trainer holds a new model (a run began, or the reader loaded a file). */
   onModel(info: ModelInfo): void;
   onSnapshot(snapshot: FollowedSnapshot): void;
+  /** A run ended and its model was saved for the followers that want it ({@link WANTS_MODEL_ATTRIBUTE}). */
+  onTrained?(model: TrainedModel): void;
 }
 
 /** The attribute that names the trainer a view follows, and the one that lists its probes. */
 export const FOLLOWS_ATTRIBUTE = 'data-follows';
 export const WATCH_ATTRIBUTE = 'data-watch';
+/**
+ * The attribute of a follower that needs the trained model itself rather than snapshots (a
+ * sampler runs it in its own worker): the trainer then saves its model at the end of each run
+ * and publishes it ({@link ModelBus.publishTrained}). In markup, so that a trainer knows it
+ * even before the follower's code has loaded.
+ */
+export const WANTS_MODEL_ATTRIBUTE = 'data-wants-model';
 
 /** Separates a follower's index from its probe's name in the probes the trainer sends. */
 const SEPARATOR = '/';
@@ -44,6 +60,7 @@ const SEPARATOR = '/';
 interface Latest {
   info?: ModelInfo;
   snapshot?: { step: number; arrays: Record<string, ShapedArray> };
+  trained?: TrainedModel;
 }
 
 /** The followers of every trainer on the page. */
@@ -75,7 +92,21 @@ class ModelBus {
     const latest = this.#latest.get(source);
     if (latest?.info) follower.onModel(latest.info);
     if (latest?.snapshot) this.#deliver(source, view, follower, latest.snapshot);
+    if (latest?.trained) follower.onTrained?.({ step: latest.trained.step, bytes: latest.trained.bytes.slice() });
     return () => followers.delete(view);
+  }
+
+  /** Whether a view of the page following `source` wants its trained model ({@link WANTS_MODEL_ATTRIBUTE}). */
+  wantsModel(source: string): boolean {
+    return followersInPage(source).some((view) => view.hasAttribute(WANTS_MODEL_ATTRIBUTE));
+  }
+
+  /** `source`'s run ended with `model`: the followers that want it get it (each its own copy to transfer). */
+  publishTrained(source: string, model: TrainedModel): void {
+    const latest = this.#latest.get(source) ?? {};
+    latest.trained = model;
+    this.#latest.set(source, latest);
+    for (const follower of this.#followers.get(source)?.values() ?? []) follower.onTrained?.({ step: model.step, bytes: model.bytes.slice() });
   }
 
   /** `source` holds a new model: older snapshots no longer apply. */

@@ -17,7 +17,7 @@ export const SAMPLER_SCHEMA = {
 } as const;
 
 /** Characters drawn per sample: a name or a poem ends by itself, running text stops here. */
-const MAX_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300 };
+export const SAMPLE_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300 };
 
 /**
  * The n-gram the sampler draws from: interpolated Witten–Bell down to an add-one unigram. Add-k
@@ -36,6 +36,6 @@ export function sampleRequest(jobId: number, values: Values<typeof SAMPLER_SCHEM
     count: values.count,
     temperature: values.temp,
     seed: values.seed,
-    maxLength: MAX_LENGTH[values.data as DatasetId],
+    maxLength: SAMPLE_LENGTH[values.data as DatasetId],
   };
 }

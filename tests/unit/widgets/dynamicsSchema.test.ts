@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { recipe } from '../../../lab/train/recipes';
 import curve from '../../../public/checkpoints/names-mlp-lecture.curve.json';
-import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, referenceFor, startVerdict } from '../../../src/widgets/dynamicsSchema';
-import type { ReferenceCurve } from '../../../src/widgets/mlpRunWidget';
-import { mlpCost, MLP_SCHEMA, mlpPlan, type MlpValues } from '../../../src/widgets/mlpSchema';
+import { DYNAMICS_SCHEMA, type DynamicsValues, dynamicsPlan, overfits, startVerdict } from '../../../src/widgets/dynamicsSchema';
+import { MLP_SCHEMA, mlpPlan, type MlpValues } from '../../../src/widgets/mlpSchema';
+import { planCost } from '../../../src/widgets/planCost';
+import { type ReferenceCurve, referenceFor } from '../../../src/widgets/runPlan';
 import { defaults, withDefaults } from '../../../src/widgets/urlState';
 
 const lecture = recipe('names-mlp-lecture').plan;
@@ -39,7 +40,7 @@ describe('chapter 3’s trainer plan', () => {
   });
 
   it('costs more with more layers, and a huge configuration does not fit', () => {
-    const cost = (changes: Partial<DynamicsValues>) => mlpCost(planOf(changes), 27, 17, 'wasm');
+    const cost = (changes: Partial<DynamicsValues>) => planCost(planOf(changes), 27, 17, 'wasm');
     expect(cost({ depth: 3 }).params).toBeGreaterThan(cost({ depth: 1 }).params);
     expect(cost({ hidden: '6400', depth: 5, batch: '16384' }).fits).toBe(false);
     expect(cost({}).fits).toBe(true);

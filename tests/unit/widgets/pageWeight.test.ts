@@ -19,6 +19,8 @@ import { REFERENCE_TABLE_TEXT } from '../../../src/widgets/text/referenceTable';
 import { RUN_RECORD_TEXT } from '../../../src/widgets/text/runRecord';
 import { RUNS_TEXT } from '../../../src/widgets/text/runs';
 import { SAMPLER_TEXT } from '../../../src/widgets/text/sampler';
+import { GRADIENT_FLOW_TEXT } from '../../../src/widgets/text/gradientFlow';
+import { RNN_UNROLLED_TEXT } from '../../../src/widgets/text/rnnUnrolled';
 
 /**
  * What a page's own code and the counting worker pull in, found by bundling them as the site's
@@ -30,7 +32,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'rnnUnrolled', 'gradientFlow'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -76,6 +78,8 @@ const OWN_TEXT: Record<string, WidgetText> = {
   lrFinder: mergeText(LR_FINDER_TEXT, RUN_RECORD_TEXT),
   dynamicsTrainer: mergeText(MLP_RUN_TEXT, DYNAMICS_TRAINER_TEXT, RUN_RECORD_TEXT),
   layerStats: mergeText(INSIDE_VIEW_TEXT, LAYER_STATS_TEXT),
+  rnnUnrolled: mergeText(INSIDE_VIEW_TEXT, RNN_UNROLLED_TEXT),
+  gradientFlow: GRADIENT_FLOW_TEXT,
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 

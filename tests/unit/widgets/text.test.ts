@@ -12,7 +12,7 @@ const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].ma
 describe('widget text', () => {
   it('finds every table', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['bigramHeatmap', 'bigramTrainer', 'common', 'dynamicsTrainer', 'embeddingProjection', 'hiddenLayer', 'insideView', 'layerStats', 'lrFinder', 'mlpRun', 'mlpTrainer', 'ngramExplorer', 'recipeTrainer', 'referenceTable', 'runRecord', 'runs', 'sampler'].map((f) => expect.stringMatching(new RegExp(`^${f}\\.ts:[A-Z_]+_TEXT$`))),
+      ['bigramHeatmap', 'bigramTrainer', 'common', 'dynamicsTrainer', 'embeddingProjection', 'gradientFlow', 'hiddenLayer', 'insideView', 'layerStats', 'lrFinder', 'mlpRun', 'mlpTrainer', 'ngramExplorer', 'recipeTrainer', 'referenceTable', 'rnnUnrolled', 'runRecord', 'runs', 'sampler'].map((f) => expect.stringMatching(new RegExp(`^${f}\\.ts:[A-Z_]+_TEXT$`))),
     );
   });
 

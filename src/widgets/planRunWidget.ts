@@ -2,41 +2,18 @@ import type { BackendName, ProbeResult } from '../../lab/backend/names';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { Job, LossPoint, ModelInfo, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';
-import { MEMORY_LIMIT_BYTES, type MlpCost, mlpCost } from './mlpSchema';
+import { MEMORY_LIMIT_BYTES, type PlanCost, planCost } from './planCost';
 import { modelBus, WATCH_INPUT } from './modelBus';
 import type { RunPhase, RunState } from './runLifecycle';
 import type { TextKey, WidgetText } from './text/define';
 import type { MLP_RUN_TEXT } from './text/mlpRun';
+import type { ReferenceCurve, RunFacts } from './runPlan';
 import { trainingChart } from './trainingChart';
 import { type TrainerSettings, TrainingWidget } from './trainingWidget';
 import type { Field } from './urlState';
 
-/** One evaluation of a reference run: its train estimate and dev loss. */
-export interface CurvePoint {
-  step: number;
-  train: number;
-  dev: number;
-}
-
-/** A run of a configuration trained in Node (public/checkpoints/<id>.curve.json): its plan and its evaluations. */
-export interface ReferenceCurve {
-  plan: TrainingPlan;
-  points: CurvePoint[];
-}
-
-/** What the page knows at build time (the markup's `facts` part): the data set's shape, the floor and the reference curves. */
-export interface MlpFacts {
-  vocabSize: number;
-  /** Tokens per sequence the trainer trains on (the longest name and its boundaries). */
-  length: number;
-  /** Dev loss of the count bigram: the floor the MLP must get under. */
-  floorDev?: number;
-  /** Configurations trained in Node, drawn dashed when they apply. */
-  curves: ReferenceCurve[];
-}
-
 /** A trainer's settings with a step count among them. */
-export type MlpRunSettings = TrainerSettings & { steps: Field };
+export type PlanRunSettings = TrainerSettings & { steps: Field };
 
 /** The chart's series of a reference run's dev curve from Node, drawn dashed. */
 const REFERENCE_SERIES = 'reference';
@@ -46,20 +23,21 @@ const SNAPSHOTS_PER_RUN = 200;
 const MIN_WATCH_EVERY = 10;
 
 /**
- * What every trainer of the MLP on names shares (chapter 2's, chapter 3's): a run is a `plan`
- * job ({@link plan}); before Start it shows what the configuration costs (parameters, memory,
+ * What every trainer of a model on names shares (chapter 2's and 3's MLP, chapters 4 and 5's
+ * recurrent cells): a run is a `plan` job ({@link plan}); before Start it shows what the configuration costs (parameters, memory,
  * estimated time on the backend) and refuses one that would not fit; while it trains, the train
  * and dev curves run against the widget's reference lines and a reference curve from Node where
  * one applies, and the views that follow it (`data-follows` = its URL prefix) redraw from the
  * snapshots its worker takes between steps: it asks for them once the worker has built the
- * run's model, whose parameters the views' probes may name. Mirrored in `data-*`: state, step,
+ * run's model, whose parameters the views' probes may name. A view that runs the model itself
+ * (a sampler, `data-wants-model`) gets it saved when a run ends, done or stopped. Mirrored in `data-*`: state, step,
  * dev, params, refused.
  */
-export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetText<TextKey<typeof MLP_RUN_TEXT>>> extends TrainingWidget<S, T> {
+export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetText<TextKey<typeof MLP_RUN_TEXT>>> extends TrainingWidget<S, T> {
   protected get backend(): BackendName | 'auto' {
     return this.values.backend as BackendName | 'auto';
   }
-  protected facts!: MlpFacts;
+  protected facts!: RunFacts;
   /** The current run's latest loss of each series. */
   protected last: Partial<Record<LossPoint['series'], number>> = {};
   #chart: LossChartView | undefined;
@@ -67,7 +45,12 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
   #chartHasReference = false;
   #probe: ProbeResult[] = [];
   #chosen: BackendName | undefined;
+  #requests = 0;
   #watchRequest = 0;
+  /** The request that saves a finished run's model for the followers that want it. */
+  #trainedRequest = 0;
+  /** The job whose model the worker holds (a run's or a loaded file's). */
+  protected modelJob = 0;
 
   /** The plan a run of the current settings trains. */
   protected abstract plan(): TrainingPlan;
@@ -81,7 +64,7 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
   protected abstract doneText(): string;
 
   protected override setup(): void {
-    this.facts = JSON.parse(this.ref('facts').textContent || '{}') as MlpFacts;
+    this.facts = JSON.parse(this.ref('facts').textContent || '{}') as RunFacts;
     this.resetChart();
     super.setup();
     this.showCost();
@@ -121,6 +104,7 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
   }
 
   protected beginRun(): void {
+    this.modelJob = 0;
     this.last = {};
     this.resetChart();
     this.ref('losses').textContent = '';
@@ -146,6 +130,9 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
       case 'snapshot':
         if (message.requestId === this.#watchRequest) modelBus.publishSnapshot(this.instancePrefix, { step: message.step, arrays: message.arrays });
         return;
+      case 'saved':
+        if (message.requestId === this.#trainedRequest) modelBus.publishTrained(this.instancePrefix, { bytes: message.bytes, step: Number(this.dataset.step ?? 0) });
+        return;
       default:
         return super.onMessage(message);
     }
@@ -157,16 +144,30 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
    * inspected once.
    */
   protected onModel(jobId: number, info: ModelInfo): void {
+    this.modelJob = jobId;
     this.dataset.params = String(info.params);
     modelBus.publishModel(this.instancePrefix, info);
     const purpose = info.origin === 'training' ? 'watch' : 'inspect';
     const probes = modelBus.probesOf(this.instancePrefix, info, purpose);
     if (Object.keys(probes).length === 0) return;
-    this.#watchRequest += 1;
-    const requestId = this.#watchRequest;
+    const requestId = this.nextRequest();
+    this.#watchRequest = requestId;
     if (purpose === 'inspect') return this.client?.send({ type: 'inspect', jobId, requestId, input: WATCH_INPUT, probes });
     const every = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
     this.client?.send({ type: 'watch', jobId, requestId, every, input: WATCH_INPUT, probes });
+  }
+
+  /** A new id for a request to the worker (a watch, an inspect, a save): one counter, so that answers are never taken for another's. */
+  protected nextRequest(): number {
+    this.#requests += 1;
+    return this.#requests;
+  }
+
+  /** Saves the run's model for the views that run it themselves, once a run has ended with steps taken. */
+  #saveForFollowers(): void {
+    if (!this.modelJob || !this.dataset.step || !modelBus.wantsModel(this.instancePrefix)) return;
+    this.#trainedRequest = this.nextRequest();
+    this.client?.send({ type: 'save', jobId: this.modelJob, requestId: this.#trainedRequest });
   }
 
   /** Called with each progress report's new points, after the chart and readouts took them. */
@@ -198,6 +199,7 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
       error: '',
     };
     if (status[phase] !== undefined) this.setStatus(status[phase]);
+    if (phase === 'done' || phase === 'stopped') this.#saveForFollowers();
   }
 
   /**
@@ -218,10 +220,11 @@ export abstract class MlpRunWidget<S extends MlpRunSettings, T extends WidgetTex
     if (curve) this.#chart.append(curve.points.filter((p) => p.step <= this.steps).map((p) => ({ step: p.step, series: REFERENCE_SERIES, loss: p.dev })));
   }
 
-  #cost(): MlpCost {
+  #cost(): PlanCost {
     const backend = this.#chosen ?? (this.backend === 'auto' ? 'wasm' : this.backend);
     const probeMs = this.#probe.find((p) => p.name === backend && p.ok)?.ms;
-    return mlpCost(this.plan(), this.facts.vocabSize, this.facts.length, backend, probeMs);
+    const plan = this.plan();
+    return planCost(plan, this.facts.vocabSize, plan.sequenceLength ?? this.facts.length, backend, probeMs);
   }
 
   /** Parameters, memory and estimated time of the configuration, or why it cannot run. */

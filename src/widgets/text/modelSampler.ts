@@ -1,0 +1,43 @@
+import { defineText } from './define';
+
+/** Words of the model sampler (lm-model-sampler). */
+export const MODEL_SAMPLER_TEXT = defineText(
+  {
+    'msample.title': 'Samples from the model',
+    'msample.titlePoems': 'Poems from the model',
+    'msample.temperature': 'Temperature',
+    'msample.count': 'How many',
+    'msample.prompt': 'Start with',
+    'msample.generate': 'Sample again',
+    'msample.output': 'Samples',
+    'msample.back': 'Back to the shipped model',
+    'msample.fallback': 'Samples need JavaScript: the model runs in your browser.',
+    'msample.note': 'Same seed, same settings → same samples. Temperature 0 always picks the most likely next character; higher temperatures take more risks.',
+    'msample.loading': 'Loading the model…',
+    'msample.fromCheckpoint': 'From the shipped model ({name}, {steps} steps, dev NLL {dev}).',
+    'msample.fromCheckpointNoDev': 'From the shipped model ({name}, {steps} steps).',
+    'msample.fromReader': 'From your model, after {steps} steps of training.',
+    'msample.readerTraining': 'Your model is training: its samples appear here when the run ends.',
+    'msample.skipped': 'Not in the model’s vocabulary, left out of the prompt: {chars}.',
+    'msample.empty': '(ends at once)',
+  },
+  {
+    'msample.title': '从模型中采样',
+    'msample.titlePoems': '让模型写诗',
+    'msample.temperature': '温度',
+    'msample.count': '数量',
+    'msample.prompt': '开头',
+    'msample.generate': '再采样一次',
+    'msample.output': '采样结果',
+    'msample.back': '回到随站点提供的模型',
+    'msample.fallback': '采样需要 JavaScript：模型在你的浏览器里运行。',
+    'msample.note': '种子和设置相同，结果就相同。温度为 0 时总是选概率最大的下一个字符；温度越高，模型越敢冒险。',
+    'msample.loading': '正在加载模型…',
+    'msample.fromCheckpoint': '来自随站点提供的模型（{name}，训练 {steps} 步，验证集 NLL {dev}）。',
+    'msample.fromCheckpointNoDev': '来自随站点提供的模型（{name}，训练 {steps} 步）。',
+    'msample.fromReader': '来自你训练的模型（训练了 {steps} 步）。',
+    'msample.readerTraining': '你的模型正在训练：训练结束后，这里会换成它的采样结果。',
+    'msample.skipped': '这些字符不在模型的词表里，已从开头中略去：{chars}。',
+    'msample.empty': '（立即结束）',
+  },
+);
