@@ -29,6 +29,20 @@ const LANGS = [
 /** How long the widgets of a long page may take to load and draw on a busy two-core machine. */
 const LOAD_MS = 90_000;
 
+/**
+ * When a widget has drawn what it shows before any training: its checkpoint's state, gates or
+ * gradient norms, its samples, its idle trainer. Checked on the element, in the page.
+ */
+const DRAWN: Record<string, string> = {
+  'lm-rnn-unrolled': '[data-source="checkpoint"]',
+  'lm-gate-strips': '[data-source="checkpoint"]',
+  'lm-lstm-units': '[data-source="checkpoint"]',
+  'lm-gradient-flow': '[data-measured*="rnn"][data-measured*="lstm"][data-measured*="fresh"]',
+  'lm-model-sampler': ':has([data-part="samples"] li)',
+  'lm-recurrent-trainer': '[data-state="idle"]',
+  'lm-runs': '[data-state]',
+};
+
 test.describe.configure({ timeout: 4 * LOAD_MS });
 
 /** Presses Tab until the focused element matches `selector` (at most `limit` times). */
@@ -61,12 +75,15 @@ for (const chapter of CHAPTERS) {
         for (const [tag, count] of Object.entries(chapter.widgets)) {
           const roots = page.locator(tag);
           await expect(roots, `${tag} on the page`).toHaveCount(count);
-          // Widgets load as they come near the viewport: bring each one there, and wait for its element to upgrade.
-          for (let i = 0; i < count; i++) await roots.nth(i).scrollIntoViewIfNeeded();
-          await page.waitForFunction((t) => customElements.get(t) !== undefined, tag, { timeout: LOAD_MS });
+          // Widgets load as they come near the viewport: bring each one there, and wait until it
+          // has drawn from its checkpoint or shows an error; it must not show one.
+          for (let i = 0; i < count; i++) {
+            const root = roots.nth(i);
+            await root.scrollIntoViewIfNeeded();
+            await expect(root.and(page.locator(DRAWN[tag]!)).or(root.locator('.widget-error:visible')), `${tag} #${i + 1} drawn`).toBeVisible({ timeout: LOAD_MS });
+            await expect(root.locator('.widget-error'), `${tag} #${i + 1} showing an error`).toBeHidden();
+          }
         }
-        // Give the workers time to open their checkpoints and draw, then check that nothing complained.
-        await page.waitForLoadState('networkidle', { timeout: LOAD_MS });
         expect(problems.consoleErrors).toEqual([]);
       });
 
