@@ -31,6 +31,8 @@ export interface KeyEntry {
   shape: readonly Axis[];
   /** What it is, in one line. */
   doc: string;
+  /** Whether the forward pass needs the input's targets to record it (a gradient of the loss). */
+  needsTargets?: boolean;
 }
 
 const RECURRENT: readonly ModelKind[] = ['rnn', 'lstm', 'gru'];
@@ -49,7 +51,7 @@ export const KEY_CATALOGUE: readonly KeyEntry[] = [
   { pattern: 'mlp.preacts', models: ['mlp'], shape: ['L', 'B', 'T', 'N'], doc: 'what enters the tanh of every hidden layer, layer first' },
   { pattern: 'mlp.hiddens', models: ['mlp'], shape: ['L', 'B', 'T', 'N'], doc: 'the tanh activations of every hidden layer, layer first (before dropout)' },
   { pattern: 'rnn.state', models: RECURRENT, shape: BTN, doc: 'the hidden state h_t after reading token t' },
-  { pattern: 'rnn.state_grad', models: RECURRENT, shape: BTN, doc: '∂ℓ/∂h_t: the gradient, with respect to the hidden state after token t, of ℓ the mean over examples of the cross-entropy at the last position (distance T − 1 − t from the loss); needs targets at the last position' },
+  { pattern: 'rnn.state_grad', models: RECURRENT, shape: BTN, doc: '∂ℓ/∂h_t: the gradient, with respect to the hidden state after token t, of ℓ the mean over examples of the cross-entropy at the last position (distance T − 1 − t from the loss); needs targets at the last position', needsTargets: true },
   { pattern: 'lstm.gate.input', models: ['lstm'], shape: BTN, doc: 'input gate i_t in [0, 1]: how much of the candidate is written' },
   { pattern: 'lstm.gate.forget', models: ['lstm'], shape: BTN, doc: 'forget gate f_t in [0, 1]: how much of the old cell is kept' },
   { pattern: 'lstm.gate.output', models: ['lstm'], shape: BTN, doc: 'output gate o_t in [0, 1]: how much of the cell is shown' },
@@ -126,3 +128,7 @@ export function validateKeys(spec: ModelSpec, keys: Iterable<string>): void {
   }
 }
 
+/** Whether recording any of `keys` needs the input's targets (`needsTargets` in the catalogue). */
+export function needsTargets(keys: Iterable<string>): boolean {
+  return [...keys].some((key) => entryOf(key)?.needsTargets === true);
+}

@@ -47,7 +47,7 @@ interface State {
   c?: tf.Tensor2D;
 }
 
-/** One step of a cell: the new state, and the (B, H) values it shows under intermediate keys. */
+/** One step of a cell: the new state, and the (B, H) values it shows under intermediate keys besides the state. */
 interface Step {
   state: State;
   record: Record<string, tf.Tensor>;
@@ -71,7 +71,8 @@ type Four = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
  *   h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}: the update gate z is the share of the old state kept.
  *
  * Parameters: `embedding` (V, C) ~ N(0, 1); `start.h` (H) = 0, and `start.c` (H) = 0 for the LSTM;
- * `cell.wx` (C, G * H), `cell.wh` (H, G * H) and `cell.b` (G * H) ~ U(±1/√H) as in PyTorch, their G
+ * `cell.wx` (C, G * H), `cell.wh` (H, G * H) and `cell.b` (G * H) ~ U(±1/√H) as in PyTorch (`cell.wh`
+ * ~ U(±s/√H) with `recurrentScale` s, drawn from the same random stream), their G
  * column blocks in PyTorch's gate order (LSTM: i, f, g, o; GRU: r, z, n), with the LSTM's forget
  * bias set to 1; the GRU's `cell.bhn` (H) ~ U(±1/√H); `head.w` (H, V) and `head.b` (V) ~ U(±1/√H).
  * The input's share x W_x + b is computed for all T steps with one matmul; only the recurrent
@@ -80,6 +81,9 @@ type Four = [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
  * Intermediates (keys.ts), with `record` (every gate and state is (B, T, H), at step t after reading token t):
  * - `embedding` (V, C): the embedding table; `embedded` (B, T, C): each input token's row.
  * - `rnn.state` (B, T, H): the hidden states h_t, for every cell.
+ * - `rnn.state_grad` (B, T, H): ∂ℓ/∂h_t, ℓ the mean cross-entropy at the last position, through
+ *   the unrolled steps (a zero nudge added to every h_t, differentiated); it needs targets with one
+ *   at the last position, and `record: true` takes it only when they have one.
  * - LSTM: `lstm.gate.input`, `lstm.gate.forget`, `lstm.gate.output` (in [0, 1]), `lstm.candidate` g
  *   (in [-1, 1]), `lstm.cell` c_t.
  * - GRU: `gru.gate.update` z, `gru.gate.reset` r (in [0, 1]), `gru.candidate` n (in [-1, 1]).
@@ -108,7 +112,9 @@ export class RecurrentLM implements LanguageModel {
     this.params.fill('start.h', [hiddenDim], 0);
     if (cell === 'lstm') this.params.fill('start.c', [hiddenDim], 0);
     this.params.uniform('cell.wx', [embedDim, width], bound);
-    this.params.uniform('cell.wh', [hiddenDim, width], bound);
+    const scale = this.config.recurrentScale ?? 1;
+    if (!(Number.isFinite(scale) && scale >= 0)) throw new Error(`recurrentScale must be a number >= 0, not ${scale}`);
+    this.params.uniform('cell.wh', [hiddenDim, width], bound * scale); // the same draws as unscaled, times the scale
     const b = this.params.uniform('cell.b', [width], bound);
     if (cell === 'lstm') {
       // Forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): the cell starts out remembering.
@@ -123,21 +129,11 @@ export class RecurrentLM implements LanguageModel {
   forward(idx: tf.Tensor2D, targets?: tf.Tensor2D, options: ForwardOptions = {}): ForwardResult {
     return tidyResult(() => {
       const p = (name: string) => this.params.get(name);
-      const batch = idx.shape[0];
       const table = p('embedding') as tf.Tensor2D; // (V, C)
       const x = embed(table, idx); // (B, T, C)
       const xw = linear(x, p('cell.wx') as tf.Tensor2D, p('cell.b') as tf.Tensor1D); // (B, T, G * H)
-      const start = (name: string) => tf.broadcastTo<tf.Rank.R2>(p(name), [batch, this.config.hiddenDim]); // (B, H)
-      let state: State = { h: start('start.h'), c: this.name === 'lstm' ? start('start.c') : undefined };
-      const trace: Record<string, tf.Tensor[]> = {};
-      for (const xt of tf.unstack(xw, 1) as tf.Tensor2D[]) {
-        // xt (B, G * H): the input's share of step t; only h W_h is left to add, step by step.
-        const step = this.#step(xt, state);
-        state = step.state;
-        for (const [key, value] of Object.entries(step.record)) (trace[key] ??= []).push(value);
-      }
-      const hidden = tf.stack(trace['rnn.state']!, 1) as tf.Tensor3D; // (B, T, H)
-      const logits = linear(hidden, p('head.w') as tf.Tensor2D, p('head.b') as tf.Tensor1D); // (B, T, V)
+      const { hidden, trace } = this.#unroll(xw);
+      const logits = this.#head(hidden); // (B, T, V)
       const result: ForwardResult = { logits };
       if (targets) result.loss = crossEntropy(logits, targets);
       const wants = recorder(options);
@@ -147,6 +143,10 @@ export class RecurrentLM implements LanguageModel {
           embedded: () => x,
           'rnn.state': () => hidden,
         };
+        // Asked for by name, the state gradient needs a target at the last position (and says so);
+        // `record: true` records it only when the input has one.
+        const last = wants('rnn.state_grad') ? lastTargets(targets) : undefined;
+        if (wants('rnn.state_grad') && (last || options.record !== true)) all['rnn.state_grad'] = () => this.#stateGrad(xw, last);
         for (const [key, steps] of Object.entries(trace)) all[key] ??= () => tf.stack(steps, 1); // (B, T, H)
         all.logits = () => logits.clone();
         result.intermediates = pick(all, wants);
@@ -170,6 +170,52 @@ export class RecurrentLM implements LanguageModel {
     this.params.dispose();
   }
 
+  /**
+   * Runs the cell over the input's shares xw (B, T, G * H) from the learned start state. With
+   * `nudge` (B, T, H), h_t + nudge_t is the state at step t, read by the head and by step t + 1
+   * alike: a zero nudge changes no value, and the loss's gradient with respect to it is ∂ℓ/∂h_t.
+   * @returns the hidden states (B, T, H) and every other recorded (B, H) value per step.
+   */
+  #unroll(xw: tf.Tensor3D, nudge?: tf.Tensor3D): { hidden: tf.Tensor3D; trace: Record<string, tf.Tensor[]> } {
+    const batch = xw.shape[0];
+    const start = (name: string) => tf.broadcastTo<tf.Rank.R2>(this.params.get(name), [batch, this.config.hiddenDim]); // (B, H)
+    let state: State = { h: start('start.h'), c: this.name === 'lstm' ? start('start.c') : undefined };
+    const nudges = nudge ? (tf.unstack(nudge, 1) as tf.Tensor2D[]) : undefined; // T x (B, H)
+    const states: tf.Tensor2D[] = [];
+    const trace: Record<string, tf.Tensor[]> = {};
+    (tf.unstack(xw, 1) as tf.Tensor2D[]).forEach((xt, t) => {
+      // xt (B, G * H): the input's share of step t; only h W_h is left to add, step by step.
+      const step = this.#step(xt, state);
+      state = nudges ? { ...step.state, h: step.state.h.add(nudges[t]!) } : step.state; // (B, H)
+      states.push(state.h);
+      for (const [key, value] of Object.entries(step.record)) (trace[key] ??= []).push(value);
+    });
+    return { hidden: tf.stack(states, 1) as tf.Tensor3D, trace }; // (B, T, H)
+  }
+
+  /** The next-token logits (B, T, V) read off hidden states (B, T, H). */
+  #head(hidden: tf.Tensor3D): tf.Tensor3D {
+    return linear(hidden, this.params.get('head.w') as tf.Tensor2D, this.params.get('head.b') as tf.Tensor1D); // (B, T, V)
+  }
+
+  /**
+   * ∂ℓ/∂h_t (B, T, H), ℓ the mean over examples of the cross-entropy at the last position: the
+   * gradient with respect to a zero nudge of every state (see `#unroll`), so the values are those
+   * of the forward pass. One more unrolled forward and its backward pass.
+   * @param last (B, 1) the targets at the last position ({@link lastTargets}).
+   * @throws without them (a typed text has no target after its last character).
+   */
+  #stateGrad(xw: tf.Tensor3D, last: tf.Tensor2D | undefined): tf.Tensor3D {
+    if (!last) throw new Error("'rnn.state_grad' is the gradient of the loss at the last position, which needs a target there: a typed text has none after its last character (read windows of running text instead)");
+    const [batch, time] = xw.shape;
+    const loss = (nudge: tf.Tensor): tf.Scalar => {
+      const { hidden } = this.#unroll(xw, nudge as tf.Tensor3D); // (B, T, H)
+      const h = hidden.slice([0, time - 1, 0], [batch, 1, this.config.hiddenDim]); // (B, 1, H)
+      return crossEntropy(this.#head(h), last); // scalar
+    };
+    return tf.grad(loss)(tf.zeros([batch, time, this.config.hiddenDim])) as tf.Tensor3D; // (B, T, H)
+  }
+
   /** One step of the cell, from the input's share xt (B, G * H) of step t. */
   #step(xt: tf.Tensor2D, state: State): Step {
     if (this.name === 'lstm') return this.#lstm(xt, state.h, state.c!);
@@ -180,7 +226,7 @@ export class RecurrentLM implements LanguageModel {
   /** h_t = tanh(x_t W_x + b + h_{t-1} W_h). */
   #rnn(xt: tf.Tensor2D, h: tf.Tensor2D): Step {
     const next = xt.add<tf.Tensor2D>(matMul(h, this.#wh)).tanh(); // (B, H)
-    return { state: { h: next }, record: { 'rnn.state': next } };
+    return { state: { h: next }, record: {} };
   }
 
   /** c_t = f ⊙ c_{t-1} + i ⊙ g, h_t = o ⊙ tanh(c_t); gate blocks in PyTorch's order i, f, g, o. */
@@ -195,7 +241,6 @@ export class RecurrentLM implements LanguageModel {
     return {
       state: { h: next, c: cell },
       record: {
-        'rnn.state': next,
         'lstm.gate.input': input,
         'lstm.gate.forget': forget,
         'lstm.gate.output': output,
@@ -215,7 +260,7 @@ export class RecurrentLM implements LanguageModel {
     const next: tf.Tensor2D = tf.sub(1, update).mul(candidate).add(update.mul(h)); // (B, H)
     return {
       state: { h: next },
-      record: { 'rnn.state': next, 'gru.gate.update': update, 'gru.gate.reset': reset, 'gru.candidate': candidate },
+      record: { 'gru.gate.update': update, 'gru.gate.reset': reset, 'gru.candidate': candidate },
     };
   }
 
@@ -223,4 +268,12 @@ export class RecurrentLM implements LanguageModel {
   get #wh(): tf.Tensor2D {
     return this.params.get('cell.wh') as tf.Tensor2D;
   }
+}
+
+/** The (B, 1) targets at the last position, or undefined without targets or when one is missing (-1). */
+function lastTargets(targets: tf.Tensor2D | undefined): tf.Tensor2D | undefined {
+  if (!targets) return undefined;
+  const [batch, time] = targets.shape;
+  const last = targets.slice([0, time - 1], [batch, 1]); // (B, 1)
+  return last.min().dataSync()[0]! < 0 ? undefined : last;
 }

@@ -5,7 +5,7 @@ import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
-import { type Dataset, type DatasetId, DATASETS, type TextReader } from '../data/datasets';
+import { type Dataset, type DatasetId, DATASETS, isDatasetId, type TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
 import { type LanguageModel, numParams } from '../models/model';
 import type { ModelSpec } from '../models/registry';
@@ -21,7 +21,7 @@ import { startPlanRangeTest } from '../train/lrRange';
 import { startTraining, type TrainingPlan } from '../train/run';
 import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from '../train/trainer';
 import { inputBatch, type InspectedModel, snapshot, updateParameters } from './inspect';
-import { modelFromCheckpoint } from './loadModel';
+import { freshModel, modelFromCheckpoint } from './loadModel';
 import { SerialHost } from './serialHost';
 import type { LossPoint, LrRangeJob, ModelInfo, ModelSource, PlanJob, RangePoint, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -469,8 +469,9 @@ export class LabHost extends SerialHost {
     this.#watches.set(request.jobId, [...(this.#watches.get(request.jobId) ?? []), request]);
   }
 
-  /** Loads a shipped or saved checkpoint as job `jobId`'s model. */
+  /** Loads a shipped or saved checkpoint, or builds a fresh model, as job `jobId`'s model. */
   async #load(jobId: number, source: ModelSource): Promise<void> {
+    if ('fresh' in source) return await this.#loadFresh(jobId, source.fresh);
     let bytes: Uint8Array;
     let label: string;
     let origin: string;
@@ -480,8 +481,6 @@ export class LabHost extends SerialHost {
       origin = source.checkpoint;
       const read = this.#env.bytes?.(this.#baseUrl) ?? fetchBytes(this.#baseUrl);
       bytes = await read(`checkpoints/${source.checkpoint}.ckpt`);
-    } else if ('fresh' in source) {
-      throw new Error('fresh models are not built yet'); // issue 13, helper A
     } else {
       label = 'the file';
       origin = 'file';
@@ -505,6 +504,16 @@ export class LabHost extends SerialHost {
     const { model, spec, plan, datasetId, vocab, step, metrics } = loaded;
     const datasetKind = dataset?.info.kind ?? (datasetId ? DATASETS[datasetId].kind : undefined);
     this.#replaceCurrent({ jobId, model, spec, plan, vocab, dataset, datasetId, datasetKind, step, metrics, origin });
+  }
+
+  /** Builds a fresh model of `spec` (step 0, origin `fresh`) with the data set's tokenizer as job `jobId`'s model. */
+  async #loadFresh(jobId: number, { dataset: datasetId, spec }: { dataset: DatasetId; spec: ModelSpec }): Promise<void> {
+    if (!isDatasetId(datasetId)) throw new Error(`there is no data set called ${JSON.stringify(datasetId)}`);
+    const dataset = await this.dataset(datasetId);
+    if (this.#skipCancelled(jobId)) return;
+    const { model, plan, vocab } = freshModel(spec, datasetId, dataset.tokenizer.chars);
+    this.#bases.delete(jobId);
+    this.#replaceCurrent({ jobId, model, spec, plan, vocab, dataset, datasetId, datasetKind: dataset.info.kind, step: 0, origin: 'fresh' });
   }
 
   /** The current model of job `jobId`, or an error that says there is none. */

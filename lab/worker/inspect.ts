@@ -8,7 +8,7 @@ import { scaleOf } from '../analysis/scale';
 import { softmaxRows } from '../analysis/softmax';
 import type { Dataset, DatasetKind } from '../data/datasets';
 import { runningWindows } from '../data/running';
-import { validateKeys } from '../models/keys';
+import { needsTargets, validateKeys } from '../models/keys';
 import type { LanguageModel } from '../models/model';
 import type { ModelSpec } from '../models/registry';
 import { type Batch, sequencePass } from '../train/batches';
@@ -153,8 +153,9 @@ export async function snapshot(target: InspectedModel, input: InputBatch, probes
   const read: Record<string, Read> = {};
   try {
     if (forwardKeys.length > 0) {
-      const { logits, intermediates = {} } = target.model.forward(input.x, undefined, { record: forwardKeys });
-      made.push(logits, ...Object.values(intermediates));
+      const targets = needsTargets(forwardKeys) ? input.y : undefined;
+      const { logits, loss, intermediates = {} } = target.model.forward(input.x, targets, { record: forwardKeys });
+      made.push(logits, ...(loss ? [loss] : []), ...Object.values(intermediates));
       Object.assign(tensors, intermediates);
     }
     const graded = parameters.filter((p) => p.family === 'grad');

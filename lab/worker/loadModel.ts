@@ -1,4 +1,4 @@
-import { isDatasetId } from '../data/datasets';
+import { type DatasetId, isDatasetId } from '../data/datasets';
 import type { LanguageModel } from '../models/model';
 import { createModel, isModelKind, type ModelSpec } from '../models/registry';
 import { type Checkpoint, type CheckpointConfig, decodeCheckpoint, restoreWeights } from '../train/checkpoint';
@@ -50,4 +50,22 @@ export function modelFromCheckpoint(bytes: Uint8Array, label: string): LoadedMod
   }
   const datasetId = config?.dataset !== undefined && isDatasetId(config.dataset) ? config.dataset : undefined;
   return { model, spec, plan: config!.plan!, datasetId, vocab: checkpoint.vocab, step: checkpoint.step, metrics: checkpoint.metrics };
+}
+
+/**
+ * A freshly initialised model of `spec` (step 0, never trained) for a data set's vocabulary, with a
+ * plan of no steps: what a `{ fresh }` source holds, e.g. chapter 4's RNN at its initial weights.
+ * @throws an Error a reader can act on for a spec that names no model of the course, or one that
+ *   cannot be built.
+ */
+export function freshModel(spec: ModelSpec, datasetId: DatasetId, vocab: readonly string[]): LoadedModel {
+  if (!spec || typeof spec.kind !== 'string' || !isModelKind(spec.kind)) throw new Error(`there is no model kind ${JSON.stringify(spec?.kind)} to build`);
+  let model: LanguageModel;
+  try {
+    model = createModel(spec, vocab.length);
+  } catch (err) {
+    throw new Error(`a fresh ${spec.kind} model cannot be built (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const plan: TrainingPlan = { model: spec, steps: 0, batchSize: 1, learningRate: 0, weightDecay: 0, beta2: 0.999, evalEvery: 1, seed: 0 };
+  return { model, spec, plan, datasetId, vocab: [...vocab], step: 0 };
 }

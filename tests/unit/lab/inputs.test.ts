@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runningText, runningWindows } from '../../../lab/data/running';
 import { LabHost } from '../../../lab/worker/host';
-import { inputBatch, type InspectedModel } from '../../../lab/worker/inspect';
+import { inputBatch, type InspectedModel, snapshot } from '../../../lab/worker/inspect';
 import type { Probe, WorkerResponse } from '../../../lab/worker/protocol';
 import { readText } from '../../../lab/worker/readText';
 import { readData, useBackend, WASM_DIR } from './helpers';
@@ -86,5 +86,20 @@ describe('inspect inputs in the worker', () => {
     expect(y.slice(0, -1)).toEqual(x.slice(1));
     expect(y.every((id) => id >= 0)).toBe(true);
     tf.dispose([batch.x, batch.y]);
+  });
+
+  it('passes the targets for the state gradient: its norms per position averaged over windows, and a clear error for a typed text', async () => {
+    const batch = inputBatch(target, { split: 'dev', count: 4, length: 12 }); // (4, 12) each
+    const before = tf.memory().numTensors;
+    const { arrays } = await snapshot(target, batch, { flow: { key: 'rnn.state_grad', as: 'norm', average: true } }, new Map());
+    expect(tf.memory().numTensors).toBe(before);
+    const { logits, loss, intermediates } = target.model.forward(batch.x, batch.y, { record: ['rnn.state_grad'] });
+    const norms = tf.tidy(() => tf.norm(intermediates!['rnn.state_grad']!, 'euclidean', -1).mean(0)); // (12)
+    expect(arrays.flow!.shape).toEqual([12]);
+    Array.from(norms.dataSync()).forEach((n, t) => expect(arrays.flow!.data[t]).toBeCloseTo(n, 6));
+    expect(arrays.flow!.data[11]).toBeGreaterThan(arrays.flow!.data[0]!); // the last state is nearest the loss
+    const typed = inputBatch(target, { text: 'emma' }); // (1, 5) each
+    await expect(snapshot(target, typed, { flow: { key: 'rnn.state_grad', as: 'norm' } }, new Map())).rejects.toThrow(/needs a target there: a typed text has none/);
+    tf.dispose([logits, loss!, norms, ...Object.values(intermediates!), batch.x, batch.y, typed.x, typed.y]);
   });
 });

@@ -26,31 +26,31 @@ describe('the key catalogue', () => {
 
   it.each(SPECS.map((spec) => [spec.kind, spec] as const))('%s records exactly its catalogued keys, with the catalogued shapes', (_, spec) => {
     const model = createModel(spec, V);
-    const { x } = randomBatch(V, 2, 4);
+    const { x, y } = randomBatch(V, 2, 4); // targets everywhere: a recurrent model records its state gradient too
     model.forward(x).logits.dispose(); // a GPT keeps its causal mask from the first pass on
     const before = tf.memory().numTensors;
-    const { logits, intermediates } = model.forward(x, undefined, { record: true });
+    const { logits, loss, intermediates } = model.forward(x, y, { record: true });
     const shapes = Object.fromEntries(Object.entries(intermediates!).map(([key, t]) => [key, t.shape]));
     expect(shapes).toEqual(keysOf(spec, V, { batch: 2, time: 4 }));
     expect(Array.from(intermediates!.logits!.dataSync())).toEqual(Array.from(logits.dataSync()));
-    tf.dispose([logits, ...Object.values(intermediates!)]);
+    tf.dispose([logits, loss!, ...Object.values(intermediates!)]);
     expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
+    tf.dispose([x, y]);
     model.dispose();
   });
 
   it.each(SPECS.map((spec) => [spec.kind, spec] as const))('%s records only the keys asked for, with the same logits', (_, spec) => {
     const model = createModel(spec, V);
-    const { x } = randomBatch(V, 2, 4);
+    const { x, y } = randomBatch(V, 2, 4);
     const all = Object.keys(keysOf(spec, V, { batch: 2, time: 4 }));
     const asked = [...new Set([all[0]!, all.at(-2)!])];
     const plain = model.forward(x);
-    const some = model.forward(x, undefined, { record: asked });
+    const some = model.forward(x, y, { record: asked });
     expect(Object.keys(some.intermediates!).sort()).toEqual([...asked].sort());
     expect(Array.from(some.logits.dataSync())).toEqual(Array.from(plain.logits.dataSync()));
     const none = model.forward(x, undefined, { record: [] });
     expect(none.intermediates).toBeUndefined();
-    tf.dispose([x, plain.logits, some.logits, none.logits, ...Object.values(some.intermediates!)]);
+    tf.dispose([x, y, plain.logits, some.logits, some.loss!, none.logits, ...Object.values(some.intermediates!)]);
     model.dispose();
   });
 
