@@ -23,7 +23,9 @@ export function runningText(split: Split, tokens: number): Int32Array {
 
 /** What {@link runningWindows} returns: row-major (count, length) inputs and their next tokens. */
 export interface Windows {
+  /** (count, length) the tokens read. */
   x: Int32Array;
+  /** (count, length) the token after each. */
   y: Int32Array;
 }
 
