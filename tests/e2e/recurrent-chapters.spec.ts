@@ -38,7 +38,7 @@ const DRAWN: Record<string, string> = {
   'lm-gate-strips': '[data-source="checkpoint"]',
   'lm-lstm-units': '[data-source="checkpoint"]',
   'lm-gradient-flow': '[data-measured*="rnn"][data-measured*="lstm"][data-measured*="fresh"]',
-  'lm-model-sampler': ':has([data-part="samples"] li)',
+  'lm-model-sampler': '[data-samples]',
   'lm-recurrent-trainer': '[data-state="idle"]',
   'lm-runs': '[data-state]',
 };
