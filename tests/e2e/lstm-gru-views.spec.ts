@@ -2,8 +2,8 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 /**
- * Chapter 5's views on their test page (src/pages/[lang]/fixtures/lstm-gru.astro) before the
- * chapter's page exists: the gate strips and the interpretable units draw from the shipped
+ * Chapter 5's views on the chapter's page, the Shakespeare strips given a speaker's line through
+ * the URL (a text with a line break): the gate strips and the interpretable units draw from the shipped
  * checkpoints before any training, in both languages, by keyboard alone, unknown characters
  * marked, no console error, nothing wider than a phone.
  */
@@ -14,8 +14,8 @@ function strips(page: Page, prefix?: string): Locator {
   return prefix ? page.locator(`lm-gate-strips[data-url-prefix="${prefix}"]`) : page.locator('lm-gate-strips:not([data-url-prefix])');
 }
 
-async function open(page: Page, lang: 'en' | 'zh-cn', query = ''): Promise<void> {
-  await page.goto(`/${lang}/fixtures/lstm-gru/${query}`);
+async function open(page: Page, lang: 'en' | 'zh-cn', query = `?gates.text=${encodeURIComponent(SHAKESPEARE)}`): Promise<void> {
+  await page.goto(`/${lang}/lstm-gru/${query}`);
 }
 
 for (const lang of ['en', 'zh-cn'] as const) {
