@@ -29,7 +29,7 @@ export const GRADIENT_FLOW_TEXT = defineText(
     'flow.measured': 'Measured on 32 windows of 40 characters of dev names, each from the loss at its last character.',
     'flow.readerStep': 'your RNN, step {step}',
     'flow.freshScale': 'RNN, untrained, scale {scale}',
-    'flow.scaleHelp': 'The untrained RNN’s recurrent weights, drawn from ±scale/√H: below about 1 its gradient vanishes faster, above it grows with distance.',
+    'flow.scaleHelp': 'The untrained RNN’s recurrent weights, drawn from ±scale/√H: the smaller the scale, the faster its gradient vanishes; at 4 it grows with distance instead.',
   },
   {
     'flow.title': '梯度消失：实测',
@@ -58,6 +58,6 @@ export const GRADIENT_FLOW_TEXT = defineText(
     'flow.measured': '在验证集名字的 32 段文本上测得，每段 40 个字符，损失取自每段的最后一个字符。',
     'flow.readerStep': '你的 RNN（第 {step} 步）',
     'flow.freshScale': 'RNN，未训练，尺度 {scale}',
-    'flow.scaleHelp': '未训练 RNN 的循环权重取自 ±尺度/√H 的均匀分布：尺度小于约 1 时梯度消失得更快，大于 1 时梯度随距离增大。',
+    'flow.scaleHelp': '未训练 RNN 的循环权重取自 ±尺度/√H 的均匀分布：尺度越小，梯度消失得越快；到 4 时，梯度反而随距离增大。',
   },
 );
