@@ -1,4 +1,5 @@
 import type { InspectInput, Probe } from '../../lab/worker/protocol';
+import { unitRows, varyingUnits } from './gateProbes';
 
 /** The next characters the unrolled view lists per position: the ten most likely. */
 export const NEXT_TOP = 10;
@@ -30,32 +31,12 @@ export interface StateMatrix {
 }
 
 /**
- * The `count` units of h (T, N) that change most along the text (largest max − min over the
- * positions; for a single position, the largest |h|), kept in index order so rows read like the
- * model's own; and their values transposed to units × positions. Which rows to show is the
- * view's choice; the numbers are the model's, untouched.
+ * The `count` units of h (T, N) that change most along the text (gateProbes.ts's
+ * `varyingUnits`), kept in index order so rows read like the model's own; and their values
+ * transposed to units × positions. Which rows to show is the view's choice; the numbers are the
+ * model's, untouched.
  */
 export function stateMatrix(state: Float32Array | Int32Array, positions: number, units: number, count: number): StateMatrix {
-  const score = (n: number): number => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    let abs = 0;
-    for (let t = 0; t < positions; t++) {
-      const v = state[t * units + n]!;
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-      abs = Math.max(abs, Math.abs(v));
-    }
-    return positions > 1 ? hi - lo : abs;
-  };
-  const scores = Array.from({ length: units }, (_, n) => score(n));
-  const chosen = Array.from({ length: units }, (_, n) => n)
-    .sort((a, b) => scores[b]! - scores[a]! || a - b)
-    .slice(0, Math.min(count, units))
-    .sort((a, b) => a - b);
-  const values = new Float32Array(chosen.length * positions);
-  chosen.forEach((n, r) => {
-    for (let t = 0; t < positions; t++) values[r * positions + t] = state[t * units + n]!;
-  });
-  return { units: chosen, values, positions };
+  const chosen = varyingUnits(state, positions, units, count);
+  return { units: chosen, values: unitRows(state, positions, units, chosen), positions };
 }
