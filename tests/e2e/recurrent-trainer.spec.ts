@@ -68,7 +68,9 @@ for (const lang of ['en', 'zh-cn'] as const) {
       await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: RUN_MS });
       await expect(trainer.locator('[data-part="chart"] path.loss-line, [data-part="chart"] path').first()).toBeAttached();
       expect(Number(await trainer.getAttribute('data-dev'))).toBeLessThan(3.3);
+      // The sampler loads as the reader scrolls to it, after the run: the bus hands it the trained model then.
       const sampler = page.locator('lm-model-sampler[data-url-prefix="sample"]');
+      await sampler.scrollIntoViewIfNeeded();
       await expect(sampler).toHaveAttribute('data-source', 'reader', { timeout: 60_000 });
       await expect(sampler).toHaveAttribute('data-step', '100');
       await expect(sampler.locator('[data-part="back"]')).toBeVisible();
