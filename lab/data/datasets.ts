@@ -1,8 +1,9 @@
 import { Rng } from '../rng';
 import { CharTokenizer } from '../tokenizers/char';
+import { copyTaskText } from './copyTask';
 
 /** The data sets of the course, one id each; the same ids name them in URLs and in i18n files. */
-export const DATASET_IDS = ['names', 'tinyshakespeare', 'tang-wujue'] as const;
+export const DATASET_IDS = ['names', 'tinyshakespeare', 'tang-wujue', 'copy'] as const;
 export type DatasetId = (typeof DATASET_IDS)[number];
 
 /**
@@ -15,9 +16,11 @@ export type DatasetKind = 'lines' | 'stream';
 /** What the course knows of a data set before loading it. */
 export interface DatasetInfo {
   id: DatasetId;
-  /** File name under the site's `data/` folder (and `../shared/data` in Node). */
+  /** File name under the site's `data/` folder (and `../shared/data` in Node); a generated data set names its text here but reads none. */
   file: string;
   kind: DatasetKind;
+  /** Makes the text instead of reading `file`: a synthetic task, the same in a page, a worker and Node. */
+  generate?: () => string;
 }
 
 /** The registry: every data set the course ships. Sources and licences: docs/DATA.md. */
@@ -25,6 +28,7 @@ export const DATASETS: Record<DatasetId, DatasetInfo> = {
   names: { id: 'names', file: 'names.txt', kind: 'lines' },
   tinyshakespeare: { id: 'tinyshakespeare', file: 'tinyshakespeare.txt', kind: 'stream' },
   'tang-wujue': { id: 'tang-wujue', file: 'tang-wujue.txt', kind: 'lines' },
+  copy: { id: 'copy', file: 'copy.txt', kind: 'lines', generate: copyTaskText },
 };
 
 /** Whether `id` names a data set of the registry (for untrusted input such as URLs). */
@@ -116,7 +120,7 @@ export type TextReader = (file: string) => Promise<string>;
 /** Loads, tokenizes and splits a data set of the registry. */
 export async function loadDataset(id: DatasetId, read: TextReader, options: SplitOptions = DEFAULT_SPLIT): Promise<Dataset> {
   const info = DATASETS[id];
-  return buildDataset(info, await read(info.file), options);
+  return buildDataset(info, info.generate ? info.generate() : await read(info.file), options);
 }
 
 /** Number of next-token predictions in a split (each wrapped example also predicts its end). */

@@ -33,6 +33,11 @@ export interface GptConfig {
   init?: GptInit;
   /** The MLP's activation: `exact` GELU (nanoGPT's nn.GELU) or its `tanh` approximation (GPT-2's, makemore's). Absent means `tanh`. */
   gelu?: GeluKind;
+  /**
+   * Whether the model has position embeddings (`wpe`). Absent means true; false builds a model
+   * that sees its context as a bag of tokens, up to what the causal mask tells it (chapter 6).
+   */
+  positions?: boolean;
 }
 
 /** The initializations a {@link GPT} knows; see {@link GptConfig.init}. */
@@ -78,6 +83,7 @@ const INIT_STD = 0.02;
  * (blockSize, C) position embedding; per block i: `block{i}.ln1.gain` (C), `block{i}.attn.qkv.w`
  * (C, 3C), `block{i}.attn.proj.w` (C, C), `block{i}.ln2.gain` (C), `block{i}.mlp.fc.w` (C, 4C),
  * `block{i}.mlp.proj.w` (4C, C); then `lnf.gain` (C) and, without weight tying, `lm_head` (C, V).
+ * With `positions: false` there is no `wpe`, and no `gpt.position` to record.
  * With `bias`, each `.w` has a `.b` beside it and each `.gain` a `.bias`.
  *
  * Intermediates (keys.ts) with `record` (B batch, T time, C channels, H heads, hs = C / H):
@@ -129,7 +135,7 @@ export class GPT implements LanguageModel {
     };
     const embeddingStd = torchInit ? 1 : INIT_STD;
     p.normal('wte', [vocabSize, nEmbd], embeddingStd);
-    p.normal('wpe', [blockSize, nEmbd], embeddingStd);
+    if (this.config.positions !== false) p.normal('wpe', [blockSize, nEmbd], embeddingStd);
     for (let i = 0; i < nLayer; i++) {
       norm(`block${i}.ln1`);
       linearParams(`block${i}.attn.qkv`, nEmbd, 3 * nEmbd, INIT_STD);
@@ -166,13 +172,13 @@ export class GPT implements LanguageModel {
       // The residual stream x is (T*B, C), time-major: row t * B + b is position t of sequence b.
       // Every layer but attention treats rows alike, and attention is fastest this way round.
       const tokEmb = embed(this.#w('wte'), idx.transpose().reshape([-1])); // (T*B, C)
-      const posEmb = this.#w('wpe').slice([0, 0], [time, -1]) as tf.Tensor2D; // (T, C)
-      const emb = tokEmb.reshape([time, batch, nEmbd]).add(posEmb.reshape([time, 1, nEmbd])); // (T, B, C)
+      const posEmb = this.config.positions === false ? undefined : (this.#w('wpe').slice([0, 0], [time, -1]) as tf.Tensor2D); // (T, C)
+      const emb = posEmb ? tokEmb.reshape([time, batch, nEmbd]).add(posEmb.reshape([time, 1, nEmbd])) : tokEmb; // (T, B, C) or (T*B, C)
       let x = this.#dropout(emb.reshape([time * batch, nEmbd]), training) as tf.Tensor2D; // (T*B, C)
       if (rec) {
         keep(rec, 'embedding', () => this.#w('wte').clone()); // a clone: tidy must not return the variable itself
         keep(rec, 'embedded', () => batchMajor(tokEmb, time)); // (B, T, C)
-        keep(rec, 'gpt.position', () => posEmb);
+        if (posEmb) keep(rec, 'gpt.position', () => posEmb);
         keepResidual(rec, 'gpt.resid', x, time);
       }
       for (let i = 0; i < nLayer; i++) {

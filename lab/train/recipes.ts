@@ -176,8 +176,79 @@ const TANG_RECIPES: Recipe[] = [
   },
 ];
 
+/**
+ * Chapter 7's GPT: nanoGPT's CPU model at half the width (4 layers, 4 heads of 16 channels, block
+ * 64), so that a reader trains it in a tab in minutes and watches its 16 heads form.
+ */
+const SHAKESPEARE_CHAPTER_RECIPES: Recipe[] = [
+  {
+    id: 'tinyshakespeare-gpt-chapter',
+    dataset: 'tinyshakespeare',
+    plan: {
+      ...SHAKESPEARE_TRAINING,
+      batchSize: 16,
+      steps: 1500,
+      learningRate: 2e-3,
+      minLearningRate: 2e-4,
+      evalEvery: 100,
+      model: { kind: 'gpt', config: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 64, dropout: 0, bias: false, tieWeights: true, seed: 1337 } },
+    },
+    source: "chapter 7's trainer: nanoGPT's CPU config at 64 channels, 1,500 steps of 16",
+  },
+  {
+    // Chapter 7's Tang poet: a GPT that reads a whole poem (24 characters and its boundary) at once;
+    // its lines are exactly 6 characters apart, so a head that looks back one line attends 6 back.
+    id: 'tang-wujue-gpt',
+    dataset: 'tang-wujue',
+    plan: {
+      batchSize: 32,
+      steps: 1000,
+      learningRate: 3e-3,
+      minLearningRate: 3e-4,
+      warmupSteps: 100,
+      weightDecay: 0.1,
+      beta2: 0.99,
+      clipNorm: 1,
+      evalEvery: 100,
+      seed: 3407,
+      model: { kind: 'gpt', config: { blockSize: 26, nLayer: 4, nHead: 4, nEmbd: 64, dropout: 0.1, bias: false, tieWeights: true, seed: 3407 } },
+    },
+    source: "chapter 7's Tang poet; the LSTM scores dev 5.30, the MLP 5.28",
+  },
+];
+
+/**
+ * Chapter 6's single head: one block with one head of 32 channels on the copy task
+ * (`abcdefgh>abcdefgh`), with and without position embeddings. The second half of a line is
+ * certain to a head that looks back exactly 9 positions, which needs the positions.
+ */
+const COPY_TRAINING = { batchSize: 32, steps: 1000, learningRate: 3e-3, minLearningRate: 3e-4, warmupSteps: 50, weightDecay: 0.01, beta2: 0.99, clipNorm: 1, evalEvery: 50, seed: 1337 } as const;
+const COPY_MODEL = { blockSize: 18, nLayer: 1, nHead: 1, nEmbd: 32, dropout: 0, bias: false, tieWeights: true, seed: 1337 } as const;
+
+const COPY_RECIPES: Recipe[] = [
+  {
+    id: 'copy-attention',
+    dataset: 'copy',
+    plan: { ...COPY_TRAINING, model: { kind: 'gpt', config: COPY_MODEL } },
+    source: "chapter 6's head: the first half costs ln 26 a letter, the rest nothing: 8 ln 26 / 18 = 1.448 at best",
+  },
+  {
+    id: 'copy-attention-nopos',
+    dataset: 'copy',
+    plan: { ...COPY_TRAINING, model: { kind: 'gpt', config: { ...COPY_MODEL, positions: false } } },
+    source: 'the same head without position embeddings',
+  },
+];
+
 /** The reference table, row by row. */
-export const RECIPES: readonly Recipe[] = [...NAMES_RECIPES, ...RECURRENT_CHAPTER_RECIPES, ...SHAKESPEARE_RECIPES, ...TANG_RECIPES];
+export const RECIPES: readonly Recipe[] = [
+  ...NAMES_RECIPES,
+  ...RECURRENT_CHAPTER_RECIPES,
+  ...SHAKESPEARE_RECIPES,
+  ...SHAKESPEARE_CHAPTER_RECIPES,
+  ...TANG_RECIPES,
+  ...COPY_RECIPES,
+];
 
 /** The recipe called `id`. */
 export function recipe(id: string): Recipe {

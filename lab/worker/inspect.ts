@@ -236,6 +236,8 @@ function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, b
       const shape = probe.average ? rest.slice(1) : rest;
       return { [name]: { shape: shape.length > 0 ? shape : [1], data: norms } };
     }
+    case 'patterns':
+      throw new Error('attention pattern scores are not computed yet (issue 12, helper A)');
   }
 }
 

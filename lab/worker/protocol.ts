@@ -160,7 +160,18 @@ export type Probe =
   | { key: string; as: 'saturation'; threshold: number; rows?: number; index?: number[] }
   | { key: string; as: 'scale'; relativeTo?: string; index?: number[] }
   | { key: string; as: 'softmax'; index?: number[]; top?: number; temperature?: number }
-  | { key: string; as: 'norm'; index?: number[]; average?: boolean };
+  | { key: string; as: 'norm'; index?: number[]; average?: boolean }
+  | { key: string; as: 'patterns'; patterns: AttentionPattern[]; index?: number[] };
+
+/**
+ * A pattern of attention a head may learn, scored by `patterns` probes (`analysis/attentionPatterns.ts`),
+ * each a mean over query rows t of the weight the row puts where the pattern looks:
+ * - `{ back: k }`: on position t − k (rows t ≥ max(k, 1)); `previous` is `{ back: 1 }`, `self` `{ back: 0 }`;
+ * - `start`: on position 0 (rows t ≥ 1);
+ * - `induction`: on every position j + 1 < t right after an earlier occurrence j of the token at t
+ *   (rows that have one).
+ */
+export type AttentionPattern = 'previous' | 'self' | 'start' | 'induction' | { back: number };
 
 /** A typed array with its shape, as a snapshot carries it (transferred, not copied). */
 export interface ShapedArray {
@@ -213,6 +224,19 @@ export interface RangeSuggestion {
 /** A fault a test can cause in a worker, through the same path a real one takes. */
 export type SimulatedFault = 'context-lost';
 
+/** One character a sampler drew, and the distribution it was drawn from (after temperature, top-k and top-p). */
+export interface DrawnStep {
+  /** The character drawn (the boundary token shows as the data set's boundary character). */
+  char: string;
+  /** Its probability in that distribution. */
+  p: number;
+  /** The most likely characters of the distribution, descending, and their probabilities. */
+  top: string[];
+  probs: number[];
+  /** The probability of every other character: `probs` and `rest` sum to 1. */
+  rest: number;
+}
+
 /** Messages a widget sends to its worker. */
 export type WorkerRequest =
   | { type: 'init'; backend?: BackendName | 'auto'; baseUrl: string }
@@ -226,7 +250,12 @@ export type WorkerRequest =
   | { type: 'continue'; jobId: number; fromJob: number; backend: BackendName }
   /** Test hook: causes `fault` as a real one would happen (the WebGL context lost, the GPU device gone). */
   | { type: 'simulate'; fault: SimulatedFault }
-  | { type: 'sample'; jobId: number; count: number; temperature: number; seed: number; maxLength: number; prompt?: string }
+  /**
+   * Draws `count` texts. `topK` (0 or absent: all) and `topP` (1 or absent: all) cut the
+   * distribution after the temperature; with `distributions` n > 0 the answer carries, for every
+   * character drawn, the n most likely characters of the distribution it was drawn from.
+   */
+  | { type: 'sample'; jobId: number; count: number; temperature: number; seed: number; maxLength: number; prompt?: string; topK?: number; topP?: number; distributions?: number }
   /** Holds the model of `source` as job `jobId`'s (the one `inspect`, `sample` and `save` then use); answers `model`. */
   | { type: 'load'; jobId: number; source: ModelSource }
   /** Runs job `jobId`'s model on `input`, recording what `probes` need; answers one `snapshot`. */
@@ -280,7 +309,8 @@ export type WorkerResponse =
   | { type: 'reference'; jobId: number; nll: Record<'train' | 'dev', number>; label: string }
   /** Only the points recorded since the last progress message. */
   | { type: 'progress'; jobId: number; step: number; points: LossPoint[]; elapsedMs: number }
-  | { type: 'sample'; jobId: number; texts: string[] }
+  /** `steps[i][j]`: how the j-th character of `texts[i]` was drawn, when the request asked for `distributions`. */
+  | { type: 'sample'; jobId: number; texts: string[]; steps?: DrawnStep[][] }
   /** The model job `jobId` holds: after a `load`, and when a training job has built its model. */
   | { type: 'model'; jobId: number; info: ModelInfo }
   /** What `probes` of request `requestId` computed, on the weights of step `step`; arrays transferred. */

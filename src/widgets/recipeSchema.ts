@@ -122,5 +122,5 @@ export function recipeOptions(lang: Locale): { value: string; label: string }[] 
 
 /** A data set's short name in `lang`, for menus and table headings. */
 export function datasetName(lang: Locale, id: DatasetId): string {
-  return id === 'tang-wujue' ? format(lang, 'data.tang-wujue') : format(lang, `race.data.${id}`);
+  return id === 'tang-wujue' || id === 'copy' ? format(lang, `data.${id}`) : format(lang, `race.data.${id}`);
 }

@@ -18,7 +18,7 @@ export const SAMPLER_SCHEMA = {
 } as const;
 
 /** Characters drawn per sample: a name or a poem ends by itself, running text stops here. */
-export const SAMPLE_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300 };
+export const SAMPLE_LENGTH: Record<DatasetId, number> = { names: 30, 'tang-wujue': 40, tinyshakespeare: 300, copy: 20 };
 
 /**
  * The n-gram the sampler draws from: interpolated Witten–Bell down to an add-one unigram. Add-k
