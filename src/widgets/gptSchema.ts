@@ -135,14 +135,20 @@ export interface GptDataFacts {
 /** Why `values` cannot train, besides memory, for the data sets' `facts`: a reason and its numbers, for the widget's words. */
 export type GptProblem =
   | { problem: 'heads'; heads: number; embd: number }
-  | { problem: 'blockShort'; block: number; line: number }
-  | { problem: 'blockLong'; block: number; line: number };
+  | { problem: 'blockShort'; block: number; line: number; need: number }
+  | { problem: 'blockLong'; block: number; line: number; need: number };
+
+/** The block a line data set's longest example of `line` tokens needs: the smallest offered that holds it. */
+export function blockFor(line: number): number {
+  return GPT_CHOICES.block.find((b) => b >= line) ?? line;
+}
 
 /**
  * Whether the sizes go together: the heads must divide the embedding (each head gets nEmbd/nHead
- * channels); on a line data set the block must be its longest line, whole (a GPT reads an
- * example at once: a shorter block cannot read the longest, a longer one adds positions no
- * example ever reaches, which stay at their random start).
+ * channels); on a line data set the block must hold its longest example whole (a GPT reads an
+ * example at once), and be no longer than the block that does ({@link blockFor}: a longer one
+ * only adds positions no example reaches, whose embeddings stay at their random start). The
+ * Tang recipe's block of 26 is one longer than its 25 tokens, the smallest block offered above.
  */
 export function gptProblem(values: GptValues, facts: Partial<Record<GptDataset, GptDataFacts>>): GptProblem | undefined {
   const heads = Number(values.heads);
@@ -150,7 +156,9 @@ export function gptProblem(values: GptValues, facts: Partial<Record<GptDataset, 
   if (embd % heads !== 0) return { problem: 'heads', heads, embd };
   const line = facts[values.data as GptDataset]?.lineLength;
   const block = Number(values.block);
-  if (line !== undefined && block < line) return { problem: 'blockShort', block, line };
-  if (line !== undefined && block > line) return { problem: 'blockLong', block, line };
+  if (line === undefined) return undefined;
+  const need = blockFor(line);
+  if (block < line) return { problem: 'blockShort', block, line, need };
+  if (block > need) return { problem: 'blockLong', block, line, need };
   return undefined;
 }

@@ -1,7 +1,7 @@
 import type { DatasetId } from '../../lab/data/datasets';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { LossReference } from '../views/lossChart';
-import { GPT_CHOICES, type GptDataFacts, type GptDataset, gptPlan, gptProblem, GPT_SCHEMA, type GptValues } from './gptSchema';
+import { blockFor, GPT_CHOICES, type GptDataFacts, type GptDataset, gptPlan, gptProblem, GPT_SCHEMA, type GptValues } from './gptSchema';
 import { define } from './labWidget';
 import { PlanRunWidget } from './planRunWidget';
 import type { ReferenceCurve, RunFacts } from './runPlan';
@@ -84,9 +84,9 @@ class GptTrainerElement extends PlanRunWidget<typeof GPT_SCHEMA, typeof TEXT> {
         return this.t('gpt.refuseHeads', { heads: found.heads, embd: found.embd, choices: divisors.join(this.locale === 'zh-cn' ? '、' : ', ') });
       }
       case 'blockShort':
-        return this.t('gpt.refuseBlockShort', { block: found.block, line: found.line });
+        return this.t('gpt.refuseBlockShort', { block: found.block, line: found.line, need: found.need });
       case 'blockLong':
-        return this.t('gpt.refuseBlockLong', { block: found.block, line: found.line });
+        return this.t('gpt.refuseBlockLong', { block: found.block, line: found.line, need: found.need });
     }
   }
 
@@ -111,9 +111,9 @@ class GptTrainerElement extends PlanRunWidget<typeof GPT_SCHEMA, typeof TEXT> {
   }
 
   protected override onSettingChanged(key: keyof typeof GPT_SCHEMA): void {
-    // A line data set is read a whole example at a time: its block is its longest line.
+    // A line data set is read a whole example at a time: its block is the one its longest example needs.
     const line = this.#data?.lineLength;
-    if (key === 'data' && line !== undefined && (GPT_CHOICES.block as readonly number[]).includes(line)) this.setValue('block', String(line), false);
+    if (key === 'data' && line !== undefined) this.setValue('block', String(blockFor(line)), false);
     super.onSettingChanged(key);
     this.#showShape();
   }

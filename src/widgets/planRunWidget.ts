@@ -132,7 +132,7 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
 
   /** The status line of a finished run: its dev loss, and where the Node run of the same plan ended, if one applies. */
   protected doneAgainstReference(): string {
-    const reference = this.exactReference()?.points.at(-1)?.dev;
+    const reference = this.referenceCurve()?.points.at(-1)?.dev;
     const dev = this.loss(this.last.dev);
     return reference === undefined ? this.t('mlp.doneRun', { dev }) : this.t('mlp.doneRunReference', { dev, reference: this.loss(reference) });
   }

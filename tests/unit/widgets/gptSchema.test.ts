@@ -3,7 +3,7 @@ import { gptFootprint } from '../../../lab/models/footprint';
 import { recipe } from '../../../lab/train/recipes';
 import copyCurve from '../../../public/checkpoints/copy-attention.curve.json';
 import { GPT_PRESETS, type GptPresetName, presetPlan, presetValues } from '../../../src/widgets/gptPresets';
-import { GPT_SCHEMA, gptPlan, gptProblem, type GptValues } from '../../../src/widgets/gptSchema';
+import { blockFor, GPT_SCHEMA, gptPlan, gptProblem, type GptValues } from '../../../src/widgets/gptSchema';
 import { planCost } from '../../../src/widgets/planCost';
 import { type ReferenceCurve, referenceFor } from '../../../src/widgets/runPlan';
 import { defaults, readState, writeState } from '../../../src/widgets/urlState';
@@ -18,7 +18,7 @@ const RECIPE_OF: Record<GptPresetName, string> = {
 const plain = defaults(GPT_SCHEMA) as GptValues;
 const copy = presetValues('copy');
 /** The data sets' shapes as the page's build finds them (lines: longest line and its boundaries). */
-const FACTS = { tinyshakespeare: { vocabSize: 65 }, copy: { vocabSize: 28, lineLength: 18 }, 'tang-wujue': { vocabSize: 3622, lineLength: 26 }, names: { vocabSize: 27, lineLength: 16 } };
+const FACTS = { tinyshakespeare: { vocabSize: 65 }, copy: { vocabSize: 28, lineLength: 18 }, 'tang-wujue': { vocabSize: 3622, lineLength: 25 }, names: { vocabSize: 27, lineLength: 16 } };
 
 describe('the GPT trainer’s plan', () => {
   it.each(Object.keys(GPT_PRESETS) as GptPresetName[])('is its recipe’s plan, exactly, for the preset %s', (preset) => {
@@ -77,9 +77,14 @@ describe('what the GPT trainer refuses', () => {
     expect(gptProblem({ ...plain, heads: '3', embd: '48' }, FACTS)).toBeUndefined();
   });
 
-  it('refuses a block that does not hold a line data set’s longest line exactly; running text takes any', () => {
-    expect(gptProblem({ ...copy, block: '16' }, FACTS)).toEqual({ problem: 'blockShort', block: 16, line: 18 });
-    expect(gptProblem({ ...copy, block: '64' }, FACTS)).toEqual({ problem: 'blockLong', block: 64, line: 18 });
+  it('refuses a block that does not hold a line data set’s longest example, or is longer than the block that does; running text takes any', () => {
+    expect(gptProblem({ ...copy, block: '16' }, FACTS)).toEqual({ problem: 'blockShort', block: 16, line: 18, need: 18 });
+    expect(gptProblem({ ...copy, block: '64' }, FACTS)).toEqual({ problem: 'blockLong', block: 64, line: 18, need: 18 });
+    // Tang's 25 tokens take the block of 26 (its recipe's), not 32.
+    const tang = presetValues('tang');
+    expect(gptProblem(tang, FACTS)).toBeUndefined();
+    expect(gptProblem({ ...tang, block: '32' }, FACTS)).toEqual({ problem: 'blockLong', block: 32, line: 25, need: 26 });
+    expect(blockFor(25)).toBe(26);
     expect(gptProblem({ ...plain, block: '512' }, FACTS)).toBeUndefined();
   });
 
