@@ -20,6 +20,9 @@
  * - `gpt`: the chapter GPT, nanoGPT's CPU GPT and the Tang GPT: parameters per part of a block,
  *   bytes of the weights and of training's copies, the dev loss recomputed from the checkpoint
  *   file, and its reference curve (first and last loss, seconds in Node);
+ * - `positions`: the chapter GPT's recipe cut to {@link SHORT_STEPS} steps, trained with and
+ *   without position embeddings (the same seed, data and schedule): what positions are worth on
+ *   real text, as chapter 7's trainer lets a reader try;
  * - `sampling`: the shipped Shakespeare GPT's next-character distributions over dev windows at
  *   temperatures 0.5, 1 and 1.5: their entropy, the top character's probability, and how many
  *   characters the nucleus of top-p 0.9 and 0.5 holds;
@@ -37,14 +40,18 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
 import { COPY_LENGTH } from '../lab/data/copyTask';
-import type { Dataset, SplitName } from '../lab/data/datasets';
+import type { Dataset } from '../lab/data/datasets';
+import { gptFootprint } from '../lab/models/footprint';
+import { GPT_DEFAULTS, type GptConfig } from '../lab/models/gpt';
+import { createModel } from '../lab/models/registry';
+import { recipe } from '../lab/train/recipes';
 import type { LanguageModel } from '../lab/models/model';
 import { displayToken } from '../lab/tokenizers/char';
 import { sequencePass } from '../lab/train/batches';
-import { sequenceLength, splitLoss } from '../lab/train/run';
+import { sequenceLength, splitLoss, startTraining } from '../lab/train/run';
 import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
 
-const GROUPS = ['copy', 'scaling', 'gpt', 'sampling', 'tang', 'table'] as const;
+const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'tang', 'table'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { tables: { type: 'boolean' } } });
@@ -61,6 +68,8 @@ const LINE_STEP = 6;
 const GPTS = ['tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tang-wujue-gpt'] as const;
 /** The reference rows the chapters compare. */
 const TABLE_ROWS = ['copy-count-bigram', 'copy-attention', 'copy-attention-nopos', 'tinyshakespeare-count-bigram', 'tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tinyshakespeare-lstm', 'tang-wujue-mlp', 'tang-wujue-lstm', 'tang-wujue-gpt', 'names-rnn-chapter', 'names-lstm-chapter', 'names-gpt'];
+/** Steps of the `positions` group's two runs: a fifth of the chapter recipe, so both fit in a few minutes. */
+const SHORT_STEPS = 300;
 /** Temperatures and nucleus sizes the sampling section compares. */
 const TEMPERATURES = [0.5, 1, 1.5];
 const TOP_PS = [0.5, 0.9];
@@ -103,6 +112,7 @@ async function measureGroup(group: Group): Promise<unknown> {
   if (group === 'copy') return copy();
   if (group === 'scaling') return scaling();
   if (group === 'gpt') return gpts();
+  if (group === 'positions') return positions();
   if (group === 'sampling') return sampling();
   if (group === 'tang') return tang();
   return table();
@@ -275,47 +285,71 @@ async function scaling() {
   return out;
 }
 
-/** Parameters per part, bytes, recomputed dev loss and reference curve of chapter 7's GPTs. */
+/**
+ * Chapter 7's GPTs: parameters per part and training memory from their recipes (so they are known
+ * before the checkpoints ship), and the dev and test loss recomputed from each checkpoint file
+ * with its reference curve, when they are there.
+ */
 async function gpts() {
   const out: Record<string, unknown> = {};
   const datasets = new Map<string, Dataset>();
   for (const id of GPTS) {
-    const loaded = await checkpoint(id);
-    if (!loaded) continue;
-    const datasetId = loaded.datasetId!;
+    const { dataset: datasetId, plan } = recipe(id);
     if (!datasets.has(datasetId)) datasets.set(datasetId, await loadLocalDataset(datasetId));
     const dataset = datasets.get(datasetId)!;
-    const { parameters, tables } = parameterTables(loaded.model);
+    const vocab = dataset.tokenizer.vocabSize;
+    const fresh = createModel(plan.model, vocab);
+    const { parameters, tables } = parameterTables(fresh);
+    fresh.dispose();
     const sum = (test: (name: string) => boolean) => Object.entries(tables).filter(([n]) => test(n)).reduce((a, [, v]) => a + v, 0);
-    const config = loaded.spec.config as { nLayer: number; nHead: number; nEmbd: number; blockSize: number; dropout: number };
-    const parts = {
-      tokenEmbedding: tables.wte ?? 0,
-      positionEmbedding: tables.wpe ?? 0,
-      attentionPerBlock: sum((n) => n.startsWith('block0.attn.')),
-      mlpPerBlock: sum((n) => n.startsWith('block0.mlp.')),
-      normsPerBlock: sum((n) => n.startsWith('block0.ln')),
-      finalNorm: sum((n) => n.startsWith('lnf')),
-    };
-    const started = performance.now();
-    const dev = await splitLoss(loaded.model, dataset, 'dev', sequenceLength(dataset, loaded.spec));
-    const evalSeconds = (performance.now() - started) / 1000;
-    const test = dataset.splits.test.sequences.length > 0 ? await splitLoss(loaded.model, dataset, 'test' as SplitName, sequenceLength(dataset, loaded.spec)) : undefined;
-    out[id] = {
-      config,
-      vocab: loaded.vocab.length,
-      lnVocab: round(Math.log(loaded.vocab.length)),
+    const config = { ...GPT_DEFAULTS, ...(plan.model.config as Partial<GptConfig>) };
+    const length = sequenceLength(dataset, plan.model);
+    const footprint = gptFootprint(config, vocab, plan.batchSize, length);
+    const entry: Record<string, unknown> = {
+      config: { nLayer: config.nLayer, nHead: config.nHead, nEmbd: config.nEmbd, blockSize: config.blockSize, dropout: config.dropout },
+      training: { batchSize: plan.batchSize, steps: plan.steps, learningRate: plan.learningRate, length },
+      vocab,
+      lnVocab: round(Math.log(vocab)),
       parameters,
-      parts,
+      parts: {
+        tokenEmbedding: tables.wte ?? 0,
+        positionEmbedding: tables.wpe ?? 0,
+        attentionPerBlock: sum((n) => n.startsWith('block0.attn.')),
+        mlpPerBlock: sum((n) => n.startsWith('block0.mlp.')),
+        normsPerBlock: sum((n) => n.startsWith('block0.ln')),
+        finalNorm: sum((n) => n.startsWith('lnf')),
+      },
       weightBytes: parameters * 4,
-      // AdamW keeps four float32 copies of every weight while training: the weight, its gradient, two moments.
-      trainingCopyBytes: parameters * 16,
-      step: loaded.step,
-      dev: round(dev),
-      test: test === undefined ? undefined : round(test),
-      evalSeconds: round(evalSeconds, 1),
+      trainingBytes: footprint.trainingBytes,
+      flopsPerStep: footprint.flopsPerStep,
+      footprintParams: footprint.params,
       curve: await curveSummary(id),
     };
-    loaded.model.dispose();
+    const loaded = await checkpoint(id);
+    if (loaded) {
+      entry.step = loaded.step;
+      entry.dev = round(await splitLoss(loaded.model, dataset, 'dev', length));
+      if (dataset.splits.test.sequences.length > 0) entry.test = round(await splitLoss(loaded.model, dataset, 'test', length));
+      loaded.model.dispose();
+    }
+    out[id] = entry;
+  }
+  return out;
+}
+
+/** The chapter GPT's recipe, cut short, trained with and without position embeddings. */
+async function positions() {
+  const dataset = await loadLocalDataset('tinyshakespeare');
+  const base = recipe('tinyshakespeare-gpt-chapter').plan;
+  const out: Record<string, unknown> = { steps: SHORT_STEPS };
+  for (const withPositions of [true, false]) {
+    const config = { ...(base.model.config as Partial<GptConfig>), positions: withPositions };
+    const plan = { ...base, steps: SHORT_STEPS, evalEvery: SHORT_STEPS, model: { kind: 'gpt', config } } as typeof base;
+    const run = startTraining(dataset, plan);
+    const summary = await run.done;
+    out[withPositions ? 'with' : 'without'] = { parameters: parameterTables(run.model).parameters, dev: round(summary.lastEval?.dev ?? NaN), train: round(summary.lastEval?.train ?? NaN), seconds: round(summary.elapsedMs / 1000, 1) };
+    run.model.dispose();
+    process.stderr.write(`positions ${withPositions}: ${JSON.stringify(out[withPositions ? 'with' : 'without'])}\n`);
   }
   return out;
 }
@@ -452,7 +486,7 @@ function markdown(r: Record<string, unknown>): string {
   }
   const sc = r.scaling as { hs: number; sqrtHs: number; rawMin: number; rawMax: number; rawSd: number; scaledSd: number; maxWeightScaled: number; maxWeightUnscaled: number } | undefined;
   if (sc) parts.push(`## The scaling by √hs (copy-attention, every dev line, every allowed query–key pair)\n\nq·k from ${f(sc.rawMin, 1)} to ${f(sc.rawMax, 1)}, standard deviation ${f(sc.rawSd, 2)}; divided by √${sc.hs} = ${f(sc.sqrtHs, 2)}: standard deviation ${f(sc.scaledSd, 2)}. A row's largest weight (rows 1–17), on average: ${f(sc.maxWeightScaled)} with the division, ${f(sc.maxWeightUnscaled)} without it.\n`);
-  type Gpt = { config: { nLayer: number; nHead: number; nEmbd: number; blockSize: number; dropout: number }; vocab: number; lnVocab: number; parameters: number; parts: Record<string, number>; weightBytes: number; trainingCopyBytes: number; step: number; dev: number; test?: number; evalSeconds: number; curve: Curve };
+  type Gpt = { config: { nLayer: number; nHead: number; nEmbd: number; blockSize: number; dropout: number }; training: { batchSize: number; steps: number; learningRate: number; length: number }; vocab: number; lnVocab: number; parameters: number; parts: Record<string, number>; weightBytes: number; trainingBytes: number; flopsPerStep: number; step?: number; dev?: number; test?: number; curve: Curve };
   const gptR = r.gpt as Record<string, Gpt> | undefined;
   if (gptR && Object.keys(gptR).length > 0) {
     const ids = Object.keys(gptR);
@@ -469,15 +503,20 @@ function markdown(r: Record<string, unknown>): string {
       ['final LayerNorm', (x: Gpt) => String(x.parts.finalNorm)],
       ['parameters', (x: Gpt) => String(x.parameters)],
       ['weights', (x: Gpt) => mb(x.weightBytes)],
-      ['weights, gradients, AdamW moments', (x: Gpt) => mb(x.trainingCopyBytes)],
-      ['steps', (x: Gpt) => String(x.step)],
+      ['training memory (gptFootprint: weights, gradients, moments, one batch\'s activations)', (x: Gpt) => mb(x.trainingBytes)],
+      ['floating-point operations per step (gptFootprint)', (x: Gpt) => `${(x.flopsPerStep / 1e9).toFixed(2)} G`],
+      ['recipe: batch × length, steps, learning rate', (x: Gpt) => `${x.training.batchSize} × ${x.training.length}, ${x.training.steps}, ${x.training.learningRate}`],
+      ['checkpoint steps', (x: Gpt) => (x.step === undefined ? '— (not shipped yet)' : String(x.step))],
       ['dev (recomputed)', (x: Gpt) => f(x.dev)],
       ['test (recomputed)', (x: Gpt) => f(x.test)],
       ['reference curve: dev at step 0', (x: Gpt) => f(x.curve?.step0Dev)],
+      ['reference curve: final train', (x: Gpt) => f(x.curve?.train)],
       ['reference curve: final dev', (x: Gpt) => f(x.curve?.dev)],
       ['reference curve: seconds in Node', (x: Gpt) => (x.curve ? String(x.curve.seconds) : '—')],
     ].map(([label, g]) => `| ${label as string} | ${ids.map((id) => (g as (x: Gpt) => string)(gptR[id]!)).join(' | ')} |`).join('\n')}\n`);
   }
+  const po = r.positions as { steps: number; with?: { parameters: number; dev: number; train: number; seconds: number }; without?: { parameters: number; dev: number; train: number; seconds: number } } | undefined;
+  if (po) parts.push(`## Positions on real text (tinyshakespeare-gpt-chapter's recipe, ${po.steps} steps)\n\n| | parameters | train | dev | seconds |\n|---|---|---|---|---|\n${(['with', 'without'] as const).filter((k) => po[k]).map((k) => `| ${k} position embeddings | ${po[k]!.parameters} | ${f(po[k]!.train)} | ${f(po[k]!.dev)} | ${po[k]!.seconds} |`).join('\n')}\n`);
   type Temp = { entropy: number; top1: number; top5: number } & Record<string, { mean: number; median: number; max: number }>;
   const sa = r.sampling as (Record<string, unknown> & { distributions: number; vocab: number }) | undefined;
   if (sa) {
