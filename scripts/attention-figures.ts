@@ -39,6 +39,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
+import { patternScores } from '../lab/analysis/attentionPatterns';
+import { HEADS_PROBE_POEM } from '../lab/analysis/headsProbe';
 import { COPY_LENGTH } from '../lab/data/copyTask';
 import type { Dataset } from '../lab/data/datasets';
 import { gptFootprint } from '../lab/models/footprint';
@@ -60,8 +62,6 @@ for (const g of chosen) if (!GROUPS.includes(g)) throw new Error(`unknown group 
 
 /** The text chapter 6's step-by-step view opens on: a line of the copy task, cut after three copied letters. */
 const COPY_EXAMPLE = 'qwhdkzpe>qwh';
-/** Chapter 7's poem: Meng Haoran's 春晓, the text of the Tang GPT's heads. */
-const SPRING_MORNING = '春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。';
 /** Characters from one line of a quatrain to the same place in the next: five and a mark. */
 const LINE_STEP = 6;
 /** The GPT checkpoints chapter 7 quotes. */
@@ -396,32 +396,30 @@ function softmax(row: number[]): number[] {
   return e.map((v) => v / s);
 }
 
-/** The Tang GPT's heads on 春晓: each head's mean weight exactly one line back, and its top pattern offset. */
+/** The Tang GPT's heads on 春晓: each head's score one line back, on the previous character and on the start (lab/analysis/attentionPatterns.ts). */
 async function tang() {
   const loaded = await checkpoint('tang-wujue-gpt');
   if (!loaded) return undefined;
   const dataset = await loadLocalDataset('tang-wujue');
-  const ids = [0, ...Array.from(SPRING_MORNING, (c) => loaded.vocab.indexOf(c))];
+  const ids = [0, ...Array.from(HEADS_PROBE_POEM, (c) => loaded.vocab.indexOf(c))];
   if (ids.includes(-1)) throw new Error('a character of 春晓 is not in the Tang vocabulary');
   const { nLayer } = loaded.spec.config as { nLayer: number };
   const keys = Array.from({ length: nLayer }, (_, i) => `block${i}.attn.weights`);
   const weights = tf.tidy(() => {
     const idx = tf.tensor2d([ids], [1, ids.length], 'int32'); // (1, T)
     const rec = loaded.model.forward(idx, undefined, { record: keys }).intermediates!;
-    return keys.map((k) => rec[k]!.squeeze([0]).arraySync() as number[][][]); // per block (H, T, T)
+    return keys.map((k) => rec[k]!.squeeze([0]).dataSync() as Float32Array); // per block (H, T, T), flat
   });
-  const heads = weights.flatMap((block, layer) => block.map((w, head) => {
-    const rows = w.slice(LINE_STEP);
-    const oneLine = mean(rows.map((row, r) => row[r]!)); // row t = r + 6 puts weight on t − 6 = r
-    const previous = mean(w.slice(1).map((row, r) => row[r]!));
-    const start = mean(w.slice(1).map((row) => row[0]!));
-    return { layer, head, oneLineBack: round(oneLine, 3), previous: round(previous, 3), start: round(start, 3) };
-  }));
-  const poem = dataset.tokenizer.encode(SPRING_MORNING).join(',');
+  const patterns = [{ back: LINE_STEP }, 'previous', 'start'] as const;
+  const heads = weights.flatMap((block, layer) => {
+    const scores = patternScores(block, ids.length, ids, patterns); // (H, 3), flat
+    return Array.from({ length: scores.length / patterns.length }, (_, head) => ({ layer, head, oneLineBack: round(scores[head * 3]!, 3), previous: round(scores[head * 3 + 1]!, 3), start: round(scores[head * 3 + 2]!, 3) }));
+  });
+  const poem = dataset.tokenizer.encode(HEADS_PROBE_POEM).join(',');
   const inSplit = (['train', 'dev', 'test'] as const).find((s) => dataset.splits[s].sequences.some((seq) => Array.from(seq).join(',') === poem));
   loaded.model.dispose();
   const best = [...heads].sort((a, b) => b.oneLineBack - a.oneLineBack);
-  return { text: SPRING_MORNING, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3) };
+  return { text: HEADS_PROBE_POEM, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3) };
 }
 
 /** The reference rows the chapters compare. */
@@ -526,7 +524,7 @@ function markdown(r: Record<string, unknown>): string {
     }).join('\n')}\n`);
   }
   const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[] } | undefined;
-  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Mean weight of rows t ≥ ${LINE_STEP} on t − ${LINE_STEP} (one line back), of rows t ≥ 1 on t − 1 and on position 0:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
+  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Pattern scores (lab/analysis/attentionPatterns.ts): { back: ${LINE_STEP} } (one line back), previous, start:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
   const tb = r.table as { rows: Record<string, { model: string; params: number; steps: number; seconds: number; train: number; dev: number; test?: number }> } | undefined;
   if (tb) parts.push(`## The reference table's rows (public/checkpoints/reference.json)\n\n| row | model | parameters | steps | seconds | train | dev | test |\n|---|---|---|---|---|---|---|---|\n${Object.entries(tb.rows).map(([id, x]) => `| ${id} | ${x.model} | ${x.params} | ${x.steps} | ${x.seconds} | ${f(x.train)} | ${f(x.dev)} | ${f(x.test)} |`).join('\n')}\n`);
   return `${parts.join('\n')}\n`;
