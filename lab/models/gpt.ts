@@ -94,6 +94,8 @@ const INIT_STD = 0.02;
  * - `block{i}.attn.scores` (B, H, T, T): q·k / sqrt(hs), every head at once.
  * - `block{i}.attn.masked` (B, H, T, T): the scores with the future (key after query) set to -Infinity.
  * - `block{i}.attn.weights` (B, H, T, T): softmax of the masked scores; each row sums to 1.
+ * - `block{i}.attn.out` (B, H, T, hs): each head's weighted sum of the values, before the heads are
+ *   joined and projected (the attention's output read per head, so it costs no slow path).
  * - `block{i}.resid` (B, T, C) and `block{i}.resid_norm` (B, T): the residual stream leaving block i, and its L2 norm.
  * - `logits` (B, T, V).
  * Only a block whose scores, masked scores or weights are recorded leaves the fast wasm attention
@@ -232,6 +234,7 @@ export class GPT implements LanguageModel {
       keep(rec, key('scores'), () => attn.scores!);
       keep(rec, key('masked'), () => attn.masked!);
       keep(rec, key('weights'), () => attn.weights!);
+      keep(rec, key('out'), () => perHead(attn.out));
     }
     const y = linear(attn.out.reshape([-1, nEmbd]) as tf.Tensor2D, this.#w(`block${i}.attn.proj.w`), this.#b(`block${i}.attn.proj.b`)); // (T*B, C)
     return this.#dropout(y, training);

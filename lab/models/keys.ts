@@ -33,6 +33,8 @@ export interface KeyEntry {
   doc: string;
   /** Whether the forward pass needs the input's targets to record it (a gradient of the loss). */
   needsTargets?: boolean;
+  /** Whether a model of this spec records it, when not every model of `models` does (a GPT without positions has no `gpt.position`). */
+  recordedBy?: (spec: ModelSpec) => boolean;
 }
 
 const RECURRENT: readonly ModelKind[] = ['rnn', 'lstm', 'gru'];
@@ -60,7 +62,7 @@ export const KEY_CATALOGUE: readonly KeyEntry[] = [
   { pattern: 'gru.gate.update', models: ['gru'], shape: BTN, doc: 'update gate z_t in [0, 1]: the share of the old state kept' },
   { pattern: 'gru.gate.reset', models: ['gru'], shape: BTN, doc: 'reset gate r_t in [0, 1]: how much of the old state the candidate sees' },
   { pattern: 'gru.candidate', models: ['gru'], shape: BTN, doc: 'candidate n_t in [-1, 1]' },
-  { pattern: 'gpt.position', models: ['gpt'], shape: ['T', 'C'], doc: 'the position embeddings of positions 0 .. T - 1' },
+  { pattern: 'gpt.position', models: ['gpt'], shape: ['T', 'C'], doc: 'the position embeddings of positions 0 .. T - 1 (absent with `positions: false`)', recordedBy: (spec) => spec.kind === 'gpt' && spec.config.positions !== false },
   { pattern: 'gpt.resid', models: ['gpt'], shape: ['B', 'T', 'C'], doc: 'the residual stream entering block 0 (token plus position embedding)' },
   { pattern: 'gpt.resid_norm', models: ['gpt'], shape: ['B', 'T'], doc: 'L2 norm of `gpt.resid` at each position' },
   { pattern: 'block{i}.attn.q', models: ['gpt'], shape: BHTS, doc: 'queries of block i, per head' },
@@ -69,6 +71,7 @@ export const KEY_CATALOGUE: readonly KeyEntry[] = [
   { pattern: 'block{i}.attn.scores', models: ['gpt'], shape: BHTT, doc: 'q·k / sqrt(hs), query rows, key columns' },
   { pattern: 'block{i}.attn.masked', models: ['gpt'], shape: BHTT, doc: 'the scores with the future (key after query) set to -Infinity' },
   { pattern: 'block{i}.attn.weights', models: ['gpt'], shape: BHTT, doc: 'softmax of the masked scores; each row sums to 1' },
+  { pattern: 'block{i}.attn.out', models: ['gpt'], shape: BHTS, doc: "each head's weighted sum of the values, Σ_j w_tj v_j, before the heads are joined and projected" },
   { pattern: 'block{i}.resid', models: ['gpt'], shape: ['B', 'T', 'C'], doc: 'the residual stream leaving block i' },
   { pattern: 'block{i}.resid_norm', models: ['gpt'], shape: ['B', 'T'], doc: 'L2 norm of `block{i}.resid` at each position' },
   { pattern: 'logits', models: MODEL_KINDS, shape: ['B', 'T', 'V'], doc: 'next-token logits at every position (the forward result, copied)' },
@@ -102,7 +105,7 @@ export function keysOf(spec: ModelSpec, vocabSize: number, input: { batch: numbe
   const blocks = spec.kind === 'gpt' ? { ...GPT_DEFAULTS, ...spec.config }.nLayer : 0;
   const keys: Record<string, number[]> = {};
   for (const entry of KEY_CATALOGUE) {
-    if (!entry.models.includes(spec.kind)) continue;
+    if (!entry.models.includes(spec.kind) || entry.recordedBy?.(spec) === false) continue;
     const shape = entry.shape.map((axis) => sizes[axis]);
     if (!entry.pattern.includes('{i}')) keys[entry.pattern] = shape;
     else for (let i = 0; i < blocks; i++) keys[entry.pattern.replace('{i}', String(i))] = shape;

@@ -108,7 +108,7 @@ describe('GPT', () => {
     expect(Object.keys(rec).sort()).toEqual(
       [
         'embedding', 'embedded', 'gpt.position', 'gpt.resid', 'gpt.resid_norm', 'logits',
-        ...[0, 1].flatMap((i) => ['q', 'k', 'v', 'scores', 'masked', 'weights'].map((n) => `block${i}.attn.${n}`).concat([`block${i}.resid`, `block${i}.resid_norm`])),
+        ...[0, 1].flatMap((i) => ['q', 'k', 'v', 'scores', 'masked', 'weights', 'out'].map((n) => `block${i}.attn.${n}`).concat([`block${i}.resid`, `block${i}.resid_norm`])),
       ].sort(),
     );
     expect(rec['embedded']!.shape).toEqual([2, 4, 8]);
