@@ -5,8 +5,9 @@
  * model trains a few dozen steps of its recipe's plan; the rate is taken between steps, after a
  * few to warm up, so that neither the first kernels' compilation nor an evaluation counts.
  *
- *   nice -n 10 npx tsx scripts/gpt-timing.ts
+ *   nice -n 10 npx tsx scripts/gpt-timing.ts --rounds 3
  */
+import { parseArgs } from 'node:util';
 import { PROBE_WORKLOAD } from '../lab/backend/names';
 import { loadLocalDataset, useNodeBackend } from '../lab/cli/environment';
 import type { DatasetId } from '../lab/data/datasets';
@@ -43,13 +44,21 @@ async function mlpRate(): Promise<number> {
   return mlpFootprint(mlpConfig, mlp.vocabSize, mlpPlan.batchSize, mlp.length).flopsPerStep / mlp.seconds;
 }
 
-const rows = [];
-for (const id of ['copy-attention', 'tinyshakespeare-gpt-chapter', 'tang-wujue-gpt', 'tinyshakespeare-gpt']) {
-  const r = recipe(id);
-  if (r.plan.model.kind !== 'gpt') throw new Error(`${id} is not a GPT`);
-  const probe = await mlpRate();
-  const timed = await secondsPerStep(r.dataset, r.plan);
-  const flops = gptFootprint(r.plan.model.config, timed.vocabSize, r.plan.batchSize, timed.length).flopsPerStep;
-  rows.push({ id, secondsPerStep: timed.seconds, flopsPerSecond: flops / timed.seconds, mlpFlopsPerSecond: probe, slowdown: probe / (flops / timed.seconds) });
+/** Rounds of every model, alternated: on a shared machine the median of rounds is the figure. */
+const ROUNDS = Number(parseArgs({ options: { rounds: { type: 'string' } } }).values.rounds ?? 3);
+const IDS = ['copy-attention', 'tinyshakespeare-gpt-chapter', 'tang-wujue-gpt', 'tinyshakespeare-gpt'];
+const rows: { id: string; round: number; secondsPerStep: number; flopsPerSecond: number; mlpFlopsPerSecond: number; slowdown: number }[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  for (const id of IDS) {
+    const r = recipe(id);
+    if (r.plan.model.kind !== 'gpt') throw new Error(`${id} is not a GPT`);
+    const probe = await mlpRate();
+    const timed = await secondsPerStep(r.dataset, r.plan);
+    const flops = gptFootprint(r.plan.model.config, timed.vocabSize, r.plan.batchSize, timed.length).flopsPerStep;
+    rows.push({ id, round, secondsPerStep: timed.seconds, flopsPerSecond: flops / timed.seconds, mlpFlopsPerSecond: probe, slowdown: probe / (flops / timed.seconds) });
+    console.error(JSON.stringify(rows.at(-1)));
+  }
 }
-console.log(JSON.stringify(rows, null, 1));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const byId = Object.fromEntries(IDS.map((id) => [id, median(rows.filter((r) => r.id === id).map((r) => r.slowdown))]));
+console.log(JSON.stringify({ rounds: ROUNDS, medianSlowdown: byId, overall: median(rows.map((r) => r.slowdown)) }, null, 1));

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
  * The GPT trainer: chapter 7's (`gpt`, preset `chapter`) on the Transformer's page, chapter 6's
  * (`copy`) on attention's. Runs are a few dozen steps of the copy task, set through the URL.
  */
-const PAGES = { chapter: (lang: string) => `/scratch/gpt-trainer-${lang === 'en' ? 'en' : 'zh'}/`, copy: (lang: string) => `/scratch/gpt-trainer-${lang === 'en' ? 'en' : 'zh'}/` };
+const PAGES = { chapter: (lang: string) => `/${lang}/transformer/`, copy: (lang: string) => `/${lang}/attention/` };
 /** How long a short run may take on a busy two-core machine. */
 const RUN_MS = 240_000;
 
