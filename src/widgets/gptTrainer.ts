@@ -123,8 +123,10 @@ class GptTrainerElement extends PlanRunWidget<typeof GPT_SCHEMA, typeof TEXT> {
     const v = this.#values;
     const heads = Number(v.heads);
     const hs = Number(v.embd) / heads;
-    const vars = { layers: v.layers, heads, hs: Number.isInteger(hs) ? hs : this.number(hs, 1), block: v.block };
-    this.ref('shape').textContent = this.t(v.pos === 'off' ? 'gpt.shapeNoPos' : 'gpt.shape', vars);
+    // Heads that do not divide the embedding have no width to show: the cost line says why.
+    const shape = this.ref('shape');
+    shape.hidden = !Number.isInteger(hs);
+    shape.textContent = shape.hidden ? '' : this.t(v.pos === 'off' ? 'gpt.shapeNoPos' : 'gpt.shape', { layers: v.layers, heads, hs, block: v.block });
   }
 }
 
