@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gptFootprint } from '../../../lab/models/footprint';
 import { recipe } from '../../../lab/train/recipes';
+import chapterCurve from '../../../public/checkpoints/tinyshakespeare-gpt-chapter.curve.json';
 import copyCurve from '../../../public/checkpoints/copy-attention.curve.json';
 import { GPT_PRESETS, type GptPresetName, presetPlan, presetValues } from '../../../src/widgets/gptPresets';
 import { blockFor, GPT_SCHEMA, gptPlan, gptProblem, type GptValues } from '../../../src/widgets/gptSchema';
@@ -27,6 +28,13 @@ describe('the GPT trainer’s plan', () => {
 
   it('has chapter 7’s recipe as the schema’s defaults', () => {
     expect(gptPlan(plain)).toEqual(recipe('tinyshakespeare-gpt-chapter').plan);
+  });
+
+  it('draws the shipped chapter curve for chapter 7’s preset, and not once a setting changes', () => {
+    const shipped: ReferenceCurve[] = [{ plan: chapterCurve.plan as ReferenceCurve['plan'], points: chapterCurve.points }];
+    expect(referenceFor(shipped, presetPlan('chapter'))).toBe(shipped[0]);
+    expect(referenceFor(shipped, gptPlan({ ...plain, lr: 0.003 }))).toBeUndefined();
+    expect(referenceFor(shipped, presetPlan('nanogpt'))).toBeUndefined();
   });
 
   it('draws the shipped copy curve for the copy preset only', () => {
