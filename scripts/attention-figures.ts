@@ -23,7 +23,7 @@
  * - `positions`: the chapter GPT's recipe cut to {@link SHORT_STEPS} steps, trained with and
  *   without position embeddings (the same seed, data and schedule): what positions are worth on
  *   real text, as chapter 7's trainer lets a reader try;
- * - `sampling`: the shipped Shakespeare GPT's next-character distributions over dev windows at
+ * - `sampling`: the chapter GPT's next-character distributions over dev windows at
  *   temperatures 0.5, 1 and 1.5: their entropy, the top character's probability, and how many
  *   characters the nucleus of top-p 0.9 and 0.5 holds;
  * - `tang`: the Tang GPT on 春晓 (Meng Haoran's "Spring Morning"): each head's mean weight on the
@@ -73,6 +73,8 @@ const SHORT_STEPS = 300;
 /** Temperatures and nucleus sizes the sampling section compares. */
 const TEMPERATURES = [0.5, 1, 1.5];
 const TOP_PS = [0.5, 0.9];
+/** The GPT chapter 7's Shakespeare sampler opens on. */
+const SAMPLING_MODEL = 'tinyshakespeare-gpt-chapter';
 /** Dev windows of the sampling group: 32 windows of 64 characters, 2,048 distributions. */
 const SAMPLING_WINDOWS = 32;
 
@@ -354,9 +356,9 @@ async function positions() {
   return out;
 }
 
-/** The shipped Shakespeare GPT's next-character distributions over dev windows at several temperatures. */
+/** The chapter GPT's next-character distributions over dev windows at several temperatures. */
 async function sampling() {
-  const loaded = await checkpoint('tinyshakespeare-gpt');
+  const loaded = await checkpoint(SAMPLING_MODEL);
   if (!loaded) return undefined;
   const dataset = await loadLocalDataset('tinyshakespeare');
   const length = sequenceLength(dataset, loaded.spec);
@@ -364,7 +366,7 @@ async function sampling() {
   const logits = tf.tidy(() => loaded.model.forward(x).logits.reshape([-1, loaded.vocab.length]).arraySync() as number[][]); // (W*T, V)
   tf.dispose(x);
   loaded.model.dispose();
-  const out: Record<string, unknown> = { distributions: logits.length, vocab: loaded.vocab.length };
+  const out: Record<string, unknown> = { model: SAMPLING_MODEL, distributions: logits.length, vocab: loaded.vocab.length };
   for (const temperature of TEMPERATURES) {
     const dists = logits.map((row) => softmax(row.map((v) => v / temperature)));
     const sorted = dists.map((p) => [...p].sort((a, b) => b - a));
@@ -518,7 +520,7 @@ function markdown(r: Record<string, unknown>): string {
   type Temp = { entropy: number; top1: number; top5: number } & Record<string, { mean: number; median: number; max: number }>;
   const sa = r.sampling as (Record<string, unknown> & { distributions: number; vocab: number }) | undefined;
   if (sa) {
-    parts.push(`## Sampling (tinyshakespeare-gpt, ${sa.distributions} next-character distributions of the dev text, V = ${sa.vocab})\n\n| temperature | entropy (nats) | top character | top five | top-p 0.9: characters (mean, median, max) | top-p 0.5: characters |\n|---|---|---|---|---|---|\n${TEMPERATURES.map((t) => {
+    parts.push(`## Sampling (${String(sa.model)}, ${sa.distributions} next-character distributions of the dev text, V = ${sa.vocab})\n\n| temperature | entropy (nats) | top character | top five | top-p 0.9: characters (mean, median, max) | top-p 0.5: characters |\n|---|---|---|---|---|---|\n${TEMPERATURES.map((t) => {
       const x = sa[`t${t}`] as Temp;
       return `| ${t} | ${f(x.entropy)} | ${f(x.top1)} | ${f(x.top5)} | ${f(x['topP0.9']!.mean, 2)}, ${x['topP0.9']!.median}, ${x['topP0.9']!.max} | ${f(x['topP0.5']!.mean, 2)}, ${x['topP0.5']!.median}, ${x['topP0.5']!.max} |`;
     }).join('\n')}\n`);
