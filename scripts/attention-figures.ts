@@ -26,6 +26,8 @@
  * - `sampling`: the chapter GPT's next-character distributions over dev windows at
  *   temperatures 0.5, 1 and 1.5: their entropy, the top character's probability, and how many
  *   characters the nucleus of top-p 0.9 and 0.5 holds;
+ * - `grid`: the pattern scores of every head of the shipped Shakespeare GPT and the chapter GPT on
+ *   the heads grid's opening prompt, what a reader sees before typing;
  * - `tang`: the Tang GPT on 春晓 (Meng Haoran's "Spring Morning"): each head's mean weight on the
  *   character exactly one line (6 positions) back, and whether the poem is in the training split;
  * - `table`: the reference table's rows the chapters compare.
@@ -53,7 +55,7 @@ import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss, startTraining } from '../lab/train/run';
 import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
 
-const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'tang', 'table'] as const;
+const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'grid', 'tang', 'table'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { tables: { type: 'boolean' } } });
@@ -68,6 +70,10 @@ const LINE_STEP = 6;
 const GPTS = ['tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tang-wujue-gpt'] as const;
 /** The reference rows the chapters compare. */
 const TABLE_ROWS = ['copy-count-bigram', 'copy-attention', 'copy-attention-nopos', 'tinyshakespeare-count-bigram', 'tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tinyshakespeare-lstm', 'tang-wujue-mlp', 'tang-wujue-lstm', 'tang-wujue-gpt', 'names-rnn-chapter', 'names-lstm-chapter', 'names-gpt'];
+/** The text chapter 7's heads grid opens on. */
+const GRID_TEXT = 'To be, or not to be, that is the question:';
+/** The patterns the heads grid labels its heads with. */
+const GRID_PATTERNS = ['previous', 'self', 'start', 'induction'] as const;
 /** Steps of the `positions` group's two runs: a fifth of the chapter recipe, so both fit in a few minutes. */
 const SHORT_STEPS = 300;
 /** Temperatures and nucleus sizes the sampling section compares. */
@@ -116,6 +122,7 @@ async function measureGroup(group: Group): Promise<unknown> {
   if (group === 'gpt') return gpts();
   if (group === 'positions') return positions();
   if (group === 'sampling') return sampling();
+  if (group === 'grid') return grid();
   if (group === 'tang') return tang();
   return table();
 }
@@ -398,6 +405,38 @@ function softmax(row: number[]): number[] {
   return e.map((v) => v / s);
 }
 
+/** Every block's attention weights (H, T, T each, flat) of a GPT reading `ids`. */
+function blockWeights(loaded: LoadedModel, ids: number[]): Float32Array[] {
+  const { nLayer } = loaded.spec.config as { nLayer: number };
+  const keys = Array.from({ length: nLayer }, (_, i) => `block${i}.attn.weights`);
+  return tf.tidy(() => {
+    const idx = tf.tensor2d([ids], [1, ids.length], 'int32'); // (1, T)
+    const rec = loaded.model.forward(idx, undefined, { record: keys }).intermediates!;
+    return keys.map((k) => rec[k]!.squeeze([0]).dataSync() as Float32Array); // per block (H, T, T), flat
+  });
+}
+
+/** The heads of the Shakespeare GPTs on the grid's prompt: each head's scores, and the best head per pattern. */
+async function grid() {
+  const out: Record<string, unknown> = { text: GRID_TEXT };
+  for (const id of ['tinyshakespeare-gpt', 'tinyshakespeare-gpt-chapter']) {
+    const loaded = await checkpoint(id);
+    if (!loaded) continue;
+    const ids = [0, ...Array.from(GRID_TEXT, (c) => loaded.vocab.indexOf(c))];
+    const heads = blockWeights(loaded, ids).flatMap((block, layer) => {
+      const scores = patternScores(block, ids.length, ids, GRID_PATTERNS); // (H, P), flat
+      return Array.from({ length: scores.length / GRID_PATTERNS.length }, (_, head) => ({ layer, head, ...Object.fromEntries(GRID_PATTERNS.map((p, k) => [p, round(scores[head * GRID_PATTERNS.length + k]!, 3)])) }));
+    }) as ({ layer: number; head: number } & Record<(typeof GRID_PATTERNS)[number], number>)[];
+    loaded.model.dispose();
+    const best = Object.fromEntries(GRID_PATTERNS.map((p) => {
+      const top = [...heads].sort((a, b) => b[p] - a[p])[0]!;
+      return [p, { layer: top.layer, head: top.head, score: top[p] }];
+    }));
+    out[id] = { heads, best };
+  }
+  return out;
+}
+
 /** The Tang GPT's heads on 春晓: each head's score one line back, on the previous character and on the start (lab/analysis/attentionPatterns.ts). */
 async function tang() {
   const loaded = await checkpoint('tang-wujue-gpt');
@@ -405,13 +444,7 @@ async function tang() {
   const dataset = await loadLocalDataset('tang-wujue');
   const ids = [0, ...Array.from(HEADS_PROBE_POEM, (c) => loaded.vocab.indexOf(c))];
   if (ids.includes(-1)) throw new Error('a character of 春晓 is not in the Tang vocabulary');
-  const { nLayer } = loaded.spec.config as { nLayer: number };
-  const keys = Array.from({ length: nLayer }, (_, i) => `block${i}.attn.weights`);
-  const weights = tf.tidy(() => {
-    const idx = tf.tensor2d([ids], [1, ids.length], 'int32'); // (1, T)
-    const rec = loaded.model.forward(idx, undefined, { record: keys }).intermediates!;
-    return keys.map((k) => rec[k]!.squeeze([0]).dataSync() as Float32Array); // per block (H, T, T), flat
-  });
+  const weights = blockWeights(loaded, ids);
   const patterns = [{ back: LINE_STEP }, 'previous', 'start'] as const;
   const heads = weights.flatMap((block, layer) => {
     const scores = patternScores(block, ids.length, ids, patterns); // (H, 3), flat
@@ -524,6 +557,14 @@ function markdown(r: Record<string, unknown>): string {
       const x = sa[`t${t}`] as Temp;
       return `| ${t} | ${f(x.entropy)} | ${f(x.top1)} | ${f(x.top5)} | ${f(x['topP0.9']!.mean, 2)}, ${x['topP0.9']!.median}, ${x['topP0.9']!.max} | ${f(x['topP0.5']!.mean, 2)}, ${x['topP0.5']!.median}, ${x['topP0.5']!.max} |`;
     }).join('\n')}\n`);
+  }
+  const gr = r.grid as (Record<string, unknown> & { text: string }) | undefined;
+  if (gr) {
+    for (const [id, x] of Object.entries(gr)) {
+      if (id === 'text' || !x) continue;
+      const g = x as { heads: ({ layer: number; head: number } & Record<string, number>)[]; best: Record<string, { layer: number; head: number; score: number }> };
+      parts.push(`## ${id}'s heads on the grid's prompt "${gr.text}"\n\nPattern scores (lab/analysis/attentionPatterns.ts), layer.head counted from 0. Best per pattern: ${Object.entries(g.best).map(([p, b]) => `${p} ${b.layer}.${b.head} (${f(b.score)})`).join(', ')}.\n\n| head | ${GRID_PATTERNS.join(' | ')} |\n|---|${GRID_PATTERNS.map(() => '---').join('|')}|\n${g.heads.map((h) => `| ${h.layer}.${h.head} | ${GRID_PATTERNS.map((p) => f(h[p])).join(' | ')} |`).join('\n')}\n`);
+    }
   }
   const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[] } | undefined;
   if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Pattern scores (lab/analysis/attentionPatterns.ts): { back: ${LINE_STEP} } (one line back), previous, start:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
