@@ -42,6 +42,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
 import { patternScores } from '../lab/analysis/attentionPatterns';
+import type { AttentionPattern } from '../lab/worker/protocol';
 import { HEADS_PROBE_POEM } from '../lab/analysis/headsProbe';
 import { COPY_LENGTH } from '../lab/data/copyTask';
 import type { Dataset } from '../lab/data/datasets';
@@ -405,6 +406,17 @@ function softmax(row: number[]): number[] {
   return e.map((v) => v / s);
 }
 
+/**
+ * The scores of a head that spreads its weight evenly over every position it may see (row t:
+ * 1/(t + 1) each): what a pattern scores by chance, the baseline a head's score is read against.
+ */
+function evenScores(ids: number[], patterns: readonly AttentionPattern[]): number[] {
+  const time = ids.length;
+  const even = new Float32Array(time * time); // (T, T)
+  for (let t = 0; t < time; t++) for (let j = 0; j <= t; j++) even[t * time + j] = 1 / (t + 1);
+  return Array.from(patternScores(even, time, ids, patterns), (v) => round(v, 3));
+}
+
 /** Every block's attention weights (H, T, T each, flat) of a GPT reading `ids`. */
 function blockWeights(loaded: LoadedModel, ids: number[]): Float32Array[] {
   const { nLayer } = loaded.spec.config as { nLayer: number };
@@ -422,7 +434,8 @@ async function grid() {
   for (const id of ['tinyshakespeare-gpt', 'tinyshakespeare-gpt-chapter']) {
     const loaded = await checkpoint(id);
     if (!loaded) continue;
-    const ids = [0, ...Array.from(GRID_TEXT, (c) => loaded.vocab.indexOf(c))];
+    // Running text, as the grid reads it: no boundary before the prompt (a line data set would have one).
+    const ids = Array.from(GRID_TEXT, (c) => loaded.vocab.indexOf(c));
     const heads = blockWeights(loaded, ids).flatMap((block, layer) => {
       const scores = patternScores(block, ids.length, ids, GRID_PATTERNS); // (H, P), flat
       return Array.from({ length: scores.length / GRID_PATTERNS.length }, (_, head) => ({ layer, head, ...Object.fromEntries(GRID_PATTERNS.map((p, k) => [p, round(scores[head * GRID_PATTERNS.length + k]!, 3)])) }));
@@ -432,7 +445,7 @@ async function grid() {
       const top = [...heads].sort((a, b) => b[p] - a[p])[0]!;
       return [p, { layer: top.layer, head: top.head, score: top[p] }];
     }));
-    out[id] = { heads, best };
+    out[id] = { heads, best, even: Object.fromEntries(GRID_PATTERNS.map((p, k) => [p, evenScores(ids, GRID_PATTERNS)[k]])) };
   }
   return out;
 }
@@ -454,7 +467,8 @@ async function tang() {
   const inSplit = (['train', 'dev', 'test'] as const).find((s) => dataset.splits[s].sequences.some((seq) => Array.from(seq).join(',') === poem));
   loaded.model.dispose();
   const best = [...heads].sort((a, b) => b.oneLineBack - a.oneLineBack);
-  return { text: HEADS_PROBE_POEM, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3) };
+  const [evenBack, evenPrevious, evenStart] = evenScores(ids, patterns);
+  return { text: HEADS_PROBE_POEM, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3), even: { oneLineBack: evenBack, previous: evenPrevious, start: evenStart } };
 }
 
 /** The reference rows the chapters compare. */
@@ -562,12 +576,12 @@ function markdown(r: Record<string, unknown>): string {
   if (gr) {
     for (const [id, x] of Object.entries(gr)) {
       if (id === 'text' || !x) continue;
-      const g = x as { heads: ({ layer: number; head: number } & Record<string, number>)[]; best: Record<string, { layer: number; head: number; score: number }> };
-      parts.push(`## ${id}'s heads on the grid's prompt "${gr.text}"\n\nPattern scores (lab/analysis/attentionPatterns.ts), layer.head counted from 0. Best per pattern: ${Object.entries(g.best).map(([p, b]) => `${p} ${b.layer}.${b.head} (${f(b.score)})`).join(', ')}.\n\n| head | ${GRID_PATTERNS.join(' | ')} |\n|---|${GRID_PATTERNS.map(() => '---').join('|')}|\n${g.heads.map((h) => `| ${h.layer}.${h.head} | ${GRID_PATTERNS.map((p) => f(h[p])).join(' | ')} |`).join('\n')}\n`);
+      const g = x as { heads: ({ layer: number; head: number } & Record<string, number>)[]; best: Record<string, { layer: number; head: number; score: number }>; even?: Record<string, number> };
+      parts.push(`## ${id}'s heads on the grid's prompt "${gr.text}"\n\nPattern scores (lab/analysis/attentionPatterns.ts), layer.head counted from 0. Best per pattern: ${Object.entries(g.best).map(([p, b]) => `${p} ${b.layer}.${b.head} (${f(b.score)})`).join(', ')}. A head spreading its weight evenly would score ${Object.entries(g.even ?? {}).map(([p, v]) => `${p} ${f(v)}`).join(', ')}.\n\n| head | ${GRID_PATTERNS.join(' | ')} |\n|---|${GRID_PATTERNS.map(() => '---').join('|')}|\n${g.heads.map((h) => `| ${h.layer}.${h.head} | ${GRID_PATTERNS.map((p) => f(h[p])).join(' | ')} |`).join('\n')}\n`);
     }
   }
-  const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[] } | undefined;
-  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Pattern scores (lab/analysis/attentionPatterns.ts): { back: ${LINE_STEP} } (one line back), previous, start:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
+  const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[]; even?: { oneLineBack: number; previous: number; start: number } } | undefined;
+  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Pattern scores (lab/analysis/attentionPatterns.ts): { back: ${LINE_STEP} } (one line back), previous, start:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.even ? `| even spread | ${f(tg.even.oneLineBack)} | ${f(tg.even.previous)} | ${f(tg.even.start)} |\n` : ''}${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
   const tb = r.table as { rows: Record<string, { model: string; params: number; steps: number; seconds: number; train: number; dev: number; test?: number }> } | undefined;
   if (tb) parts.push(`## The reference table's rows (public/checkpoints/reference.json)\n\n| row | model | parameters | steps | seconds | train | dev | test |\n|---|---|---|---|---|---|---|---|\n${Object.entries(tb.rows).map(([id, x]) => `| ${id} | ${x.model} | ${x.params} | ${x.steps} | ${x.seconds} | ${f(x.train)} | ${f(x.dev)} | ${f(x.test)} |`).join('\n')}\n`);
   return `${parts.join('\n')}\n`;
