@@ -3,6 +3,7 @@ import { gptFootprint } from '../../../lab/models/footprint';
 import { recipe } from '../../../lab/train/recipes';
 import chapterCurve from '../../../public/checkpoints/tinyshakespeare-gpt-chapter.curve.json';
 import copyCurve from '../../../public/checkpoints/copy-attention.curve.json';
+import tangCurve from '../../../public/checkpoints/tang-wujue-gpt.curve.json';
 import { GPT_PRESETS, type GptPresetName, presetPlan, presetValues } from '../../../src/widgets/gptPresets';
 import { blockFor, GPT_SCHEMA, gptPlan, gptProblem, type GptValues } from '../../../src/widgets/gptSchema';
 import { planCost } from '../../../src/widgets/planCost';
@@ -35,6 +36,12 @@ describe('the GPT trainer’s plan', () => {
     expect(referenceFor(shipped, presetPlan('chapter'))).toBe(shipped[0]);
     expect(referenceFor(shipped, gptPlan({ ...plain, lr: 0.003 }))).toBeUndefined();
     expect(referenceFor(shipped, presetPlan('nanogpt'))).toBeUndefined();
+  });
+
+  it('draws the shipped Tang curve for the Tang preset', () => {
+    const shipped: ReferenceCurve[] = [{ plan: tangCurve.plan as ReferenceCurve['plan'], points: tangCurve.points }];
+    expect(referenceFor(shipped, presetPlan('tang'))).toBe(shipped[0]);
+    expect(referenceFor(shipped, gptPlan({ ...presetValues('tang'), dropout: 0 }))).toBeUndefined();
   });
 
   it('draws the shipped copy curve for the copy preset only', () => {
