@@ -3,11 +3,12 @@
  * snapshot code (`lab/worker/inspect.ts`, the `patterns` probe), each mode writing its section of
  * docs/ATTENTION-FIGURES.md (between its markers; the rest of the file is left alone):
  *
- *   nice -n 10 npx tsx scripts/heads-forming.ts forming [--steps 1500] [--every 50]
+ *   nice -n 10 npx tsx scripts/heads-forming.ts forming [--steps 1500] [--every 50] [--doc-only]
  *     trains the chapter recipe (tinyshakespeare-gpt-chapter) from its seed, scoring every head on
  *     HEADS_PROBE_TEXT at step 0 and every `every` steps; writes
  *     public/checkpoints/tinyshakespeare-gpt-chapter.heads.json (the heads timeline's reference
- *     run) and when each pattern's top head forms.
+ *     run) and when each pattern's top head forms (with --doc-only, that section again from the
+ *     JSON, without training).
  *   nice -n 10 npx tsx scripts/heads-forming.ts cost [--steps 200] [--every 50] [--rounds 3]
  *     the cost of watching every head (each block's weights and pattern scores on the probe text,
  *     as the timeline asks) every `every` steps: alternating rounds of the same run unwatched and
@@ -20,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { patternName } from '../lab/analysis/attentionPatterns';
+import { patternName, patternScores } from '../lab/analysis/attentionPatterns';
 import { HEADS_PATTERNS, HEADS_PROBE_TEXT } from '../lab/analysis/headsProbe';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
 import type { Dataset } from '../lab/data/datasets';
@@ -40,6 +41,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     steps: { type: 'string' },
+    'doc-only': { type: 'boolean', default: false },
     every: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '3' },
     windows: { type: 'string', default: '32' },
@@ -78,22 +80,31 @@ function patternProbes(layers: number, patterns: readonly AttentionPattern[], in
   return Object.fromEntries(Array.from({ length: layers }, (_, i) => [`p${i}`, { key: `block${i}.attn.weights`, as: 'patterns', patterns: [...patterns], ...(index ? { index } : {}) } satisfies Probe]));
 }
 
+/** The mean of the numbers that are not NaN (NaN when none is). */
+function meanOf(xs: number[]): number {
+  const kept = xs.filter((x) => !Number.isNaN(x));
+  return kept.length > 0 ? kept.reduce((a, b) => a + b, 0) / kept.length : NaN;
+}
+
 /**
  * Every head's pattern scores on `input`, (L, H, P) flattened: each the mean over the input's
- * examples of the example's score (examples with no qualifying row, NaN, left out).
+ * examples of the example's score (examples with no qualifying row, NaN, left out); and, as a
+ * baseline, the (P) scores of a head that spreads every row evenly over the past, on the same tokens.
  */
-async function headScores(target: InspectedModel, input: InspectInput, patterns: readonly AttentionPattern[]): Promise<number[]> {
+async function headScores(target: InspectedModel, input: InspectInput, patterns: readonly AttentionPattern[]): Promise<{ scores: number[]; uniform: number[] }> {
   const layers = (target.spec.config as GptConfig).nLayer;
   const batch = inputBatch(target, input); // (B, T) each
   try {
     const { arrays } = await snapshot(target, batch, patternProbes(layers, patterns), new Map());
-    return Array.from({ length: layers }, (_, i) => arrays[`p${i}`]!).flatMap(({ shape, data }) => {
+    const scores = Array.from({ length: layers }, (_, i) => arrays[`p${i}`]!).flatMap(({ shape, data }) => {
       const [examples, heads, count] = shape as [number, number, number];
-      return Array.from({ length: heads * count }, (_, j) => {
-        const per = Array.from({ length: examples }, (_, b) => data[b * heads * count + j]!).filter((s) => !Number.isNaN(s));
-        return per.length > 0 ? per.reduce((a, b) => a + b, 0) / per.length : NaN;
-      });
+      return Array.from({ length: heads * count }, (_, j) => meanOf(Array.from({ length: examples }, (_, b) => data[b * heads * count + j]!)));
     });
+    const [examples, time] = batch.x.shape;
+    const ids = await batch.x.data();
+    const even = Float32Array.from({ length: time * time }, (_, i) => (i % time <= Math.floor(i / time) ? 1 / (Math.floor(i / time) + 1) : 0)); // (T, T)
+    const perExample = Array.from({ length: examples }, (_, b) => patternScores(even, time, ids.subarray(b * time, (b + 1) * time), patterns)); // B × (P)
+    return { scores, uniform: patterns.map((_, p) => meanOf(perExample.map((s) => s[p]!))) };
   } finally {
     tf.dispose([batch.x, batch.y]); // the snapshot is read back
   }
@@ -120,6 +131,7 @@ const headName = (index: number, heads: number) => `${Math.floor(index / heads)}
 /** Trains the chapter recipe, scoring every head on the probe text every `every` steps. */
 async function forming(): Promise<void> {
   const { dataset: datasetId, plan: recipePlan } = recipe(RECIPE);
+  if (values['doc-only']) return writeSection('heads-forming', formingSection(JSON.parse(await readFile(HEADS_FILE, 'utf8')) as HeadsFile, recipePlan.steps));
   const dataset = await loadLocalDataset(datasetId);
   const steps = values.steps ? Number(values.steps) : recipePlan.steps;
   // No evaluation but the last: the weights are the same, the run shorter.
@@ -129,7 +141,7 @@ async function forming(): Promise<void> {
   const points: HeadsFile['points'] = [];
   const round4 = (scores: number[]) => scores.map((s) => Math.round(s * 1e4) / 1e4);
   const fresh = createModel(plan.model, dataset.tokenizer.vocabSize); // the run's step 0: the same seed gives the same weights
-  points.push({ step: 0, scores: round4(await headScores(inspected(fresh, plan, dataset), input, HEADS_PATTERNS)) });
+  points.push({ step: 0, scores: round4((await headScores(inspected(fresh, plan, dataset), input, HEADS_PATTERNS)).scores) });
   fresh.dispose();
   const losses = new Map<number, number>();
   let dev = NaN;
@@ -149,7 +161,7 @@ async function forming(): Promise<void> {
     },
     {
       between: async (step) => {
-        if (step % every === 0 && target) points.push({ step, loss: Math.round(losses.get(step)! * 1e4) / 1e4, scores: round4(await headScores(target, input, HEADS_PATTERNS)) });
+        if (step % every === 0 && target) points.push({ step, loss: Math.round(losses.get(step)! * 1e4) / 1e4, scores: round4((await headScores(target, input, HEADS_PATTERNS)).scores) });
       },
     },
   );
@@ -183,7 +195,7 @@ function formingSection(file: HeadsFile, recipeSteps: number): string[] {
     '',
     `Measured by \`nice -n 10 npx tsx scripts/heads-forming.ts forming\` on ${today} (${machine}): the recipe \`${file.recipe}\` (4 layers × 4 heads, 64 channels, block 64, batch 16) trained from its seed for ${file.steps.toLocaleString('en')} steps${shortened}, no evaluation but the last (dev ${fixed(file.dev, 4)}), in ${file.seconds} s with the snapshots; every head scored on \`HEADS_PROBE_TEXT\` (${JSON.stringify(file.text)}, \`lab/analysis/headsProbe.ts\`) at step 0 and every ${file.every} steps through the \`patterns\` probe. Written to \`public/checkpoints/${file.recipe}.heads.json\` (${points.length} snapshots), the heads timeline's reference run.`,
     '',
-    'Per pattern, the two heads (layer.head, 0-based) with the highest score at the last step; "half" is the first snapshot at which the score reaches half its final value, "steepest" the end of the 50 steps in which it rose most. A uniform head scores about 1/(t + 1) on `start`, `self` and `previous` (0.07 averaged over this text), so those can pass half their final value early.',
+    `Per pattern, the two heads (layer.head, 0-based) with the highest score at the last step; "half" is the first snapshot at which the score reaches half its final value, "steepest" the end of the ${file.every} steps in which it rose most. A head that spreads each row evenly over the past scores the mean of 1/(t + 1) on \`start\`, \`self\` and \`previous\` (0.060 over this text, as every head does at step 0), so a score that ends below twice that is half-way from the start.`,
     '',
     '| pattern | head | step 0 | final | half at step | steepest at step |',
     '| --- | --- | --- | --- | --- | --- |',
@@ -254,7 +266,7 @@ async function top(): Promise<void> {
   const lines: string[] = [
     '## Which heads do what in the shipped GPTs',
     '',
-    `Measured by \`nice -n 10 npx tsx scripts/heads-forming.ts top --windows ${windows}\` on ${today} (${machine}). Each head's score of each pattern (\`lab/analysis/attentionPatterns.ts\`: the mean over query rows of the weight put where the pattern looks), through the \`patterns\` probe, averaged over dev text: for the Shakespeare GPTs the first ${windows} windows of a block (64 characters) of the running dev text; for the Tang GPT the first ${windows * 2} dev poems, each read after its boundary token, where \`back6\` is one half-line (5 characters and a punctuation mark) back. Heads are layer.head, 0-based.`,
+    `Measured by \`nice -n 10 npx tsx scripts/heads-forming.ts top --windows ${windows}\` on ${today} (${machine}). Each head's score of each pattern (\`lab/analysis/attentionPatterns.ts\`: the mean over query rows of the weight put where the pattern looks), through the \`patterns\` probe, averaged over dev text: for the Shakespeare GPTs the first ${windows} windows of a block (64 characters) of the running dev text; for the Tang GPT the first ${windows * 2} dev poems, each read after its boundary token, where \`back6\` is one half-line (5 characters and a punctuation mark) back. Heads are layer.head, 0-based; the last row, \`even\`, is what a head that spreads each row evenly over the past would score on the same text: the level a pattern must stand above. "strongest" is the pattern the head scores most above that level, and by what factor.`,
   ];
   for (const name of ['tinyshakespeare-gpt', 'tinyshakespeare-gpt-chapter', 'tang-wujue-gpt']) {
     const path = `${values.checkpoints}${name}.ckpt`;
@@ -267,7 +279,7 @@ async function top(): Promise<void> {
     const config = loaded.spec.config as GptConfig;
     const patterns: AttentionPattern[] = dataset.info.kind === 'lines' ? [...HEADS_PATTERNS, { back: 6 }] : [...HEADS_PATTERNS];
     const input: InspectInput = dataset.info.kind === 'lines' ? { split: 'dev', count: windows * 2 } : { split: 'dev', count: windows, length: config.blockSize };
-    const scores = await headScores({ ...inspected(loaded.model, loaded.plan, dataset), vocab: loaded.vocab }, input, patterns);
+    const { scores, uniform } = await headScores({ ...inspected(loaded.model, loaded.plan, dataset), vocab: loaded.vocab }, input, patterns);
     loaded.model.dispose();
     const P = patterns.length;
     const heads = scores.length / P;
@@ -286,9 +298,11 @@ async function top(): Promise<void> {
       `| --- | ${names.map(() => '---').join(' | ')} | --- |`,
       ...Array.from({ length: heads }, (_, h) => {
         const row = names.map((_, p) => scores[h * P + p]!);
-        const strongest = names[row.indexOf(Math.max(...row.map((s) => (Number.isNaN(s) ? -1 : s))))]!;
-        return `| ${headName(h, config.nHead)} | ${row.map((s) => fixed(s)).join(' | ')} | ${strongest} |`;
+        const lift = row.map((s, p) => (Number.isNaN(s) ? -1 : s / uniform[p]!));
+        const strongest = lift.indexOf(Math.max(...lift));
+        return `| ${headName(h, config.nHead)} | ${row.map((s) => fixed(s)).join(' | ')} | ${names[strongest]} (${lift[strongest]!.toFixed(1)}×) |`;
       }),
+      `| even (baseline) | ${uniform.map((s) => fixed(s)).join(' | ')} | |`,
     );
     console.error(`${name}: ${best.join('; ')}`);
   }
