@@ -13,12 +13,15 @@ const CHAPTERS = [
     slug: 'attention',
     prev: 'lstm-gru',
     next: 'transformer',
+    query: '',
     widgets: ['lm-attention-steps', 'lm-gpt-trainer', 'lm-runs'],
   },
   {
     slug: 'transformer',
     prev: 'attention',
     next: undefined,
+    // Two samples each instead of ten: a GPT draws its 300 Shakespeare characters one forward pass at a time.
+    query: '?sample.count=2&poem.count=2',
     widgets: ['lm-gpt-trainer', 'lm-attention-heads', 'lm-heads-timeline', 'lm-model-sampler', 'lm-gpt-trainer', 'lm-model-sampler', 'lm-attention-heads', 'lm-runs'],
   },
 ] as const;
@@ -82,7 +85,7 @@ for (const chapter of CHAPTERS) {
   for (const { lang, html, exercises, answer } of LANGS) {
     test.describe(`/${lang}/${chapter.slug}/`, () => {
       test('loads with its widgets in order, each drawn without a console error or a foreign request', async ({ page, problems }) => {
-        await page.goto(`/${lang}/${chapter.slug}/`);
+        await page.goto(`/${lang}/${chapter.slug}/${chapter.query}`);
         await expect(page.locator('html')).toHaveAttribute('lang', html);
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
         await expect(page.locator('.katex').first()).toBeVisible();
@@ -97,7 +100,7 @@ for (const chapter of CHAPTERS) {
       });
 
       test('the keyboard reaches every control of every widget, and the exercises', async ({ page }) => {
-        await page.goto(`/${lang}/${chapter.slug}/`);
+        await page.goto(`/${lang}/${chapter.slug}/${chapter.query}`);
         await drawAll(page);
         await page.evaluate(() => window.scrollTo(0, 0));
         // Every control a reader can use now: visible, enabled, in the tab order (a roving group
