@@ -130,7 +130,8 @@ function dataCell(doc: Document, cell: NumberCell, scale: ValueScale | undefined
   const td = doc.createElement('td');
   td.textContent = cell.text;
   if (emphasis) td.classList.add(`number-table--${emphasis}`);
-  if (scale && cell.value !== undefined) td.style.background = valueColour(cell.value, scale);
+  // Through a custom property, which the stylesheet paints (`.number-table td`).
+  if (scale && cell.value !== undefined) td.style.setProperty('--cell', valueColour(cell.value, scale));
   if (cell.bar !== undefined) {
     const bar = doc.createElement('span');
     bar.className = 'number-table-bar';
