@@ -239,10 +239,11 @@ class AttentionStepsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#values!.update({
       caption: this.t('steps.valuesCaption', { t, hs }),
       corner: this.t('steps.corner'),
-      columns: [...positionColumns, { label: this.t('steps.sum'), sub: String(t), title: this.t('steps.sumTitle', { t }), emphasis: 'key' }],
+      // The sum first, beside the row headers, so that it stays in view however many positions follow.
+      columns: [{ label: this.t('steps.sum'), sub: String(t), title: this.t('steps.sumTitle', { t }), emphasis: 'key' }, ...positionColumns],
       groups: [
-        { className: 'steps-rows', rows: [{ label: this.t('steps.rowWeight'), cells: [...weightCells, { text: formatProbability(weights.reduce((s, w) => s + w, 0), HTML_LANG[this.locale]) }] }] },
-        { scale: vScale, rows: Array.from({ length: hs }, (_, c) => ({ label: String(c), cells: [...channel(arrays.v, c), this.#cell(out[c]!)] })) },
+        { className: 'steps-rows', rows: [{ label: this.t('steps.rowWeight'), cells: [{ text: formatProbability(weights.reduce((s, w) => s + w, 0), HTML_LANG[this.locale]) }, ...weightCells] }] },
+        { scale: vScale, rows: Array.from({ length: hs }, (_, c) => ({ label: String(c), cells: [this.#cell(out[c]!), ...channel(arrays.v, c)] })) },
       ],
     });
     this.ref('keys-help').textContent = this.t('steps.keysHelp', { t });

@@ -9,13 +9,13 @@ import { expect, test } from './fixtures';
  * and chapter 5's Tang poems, which must keep working as before.
  */
 
-/** The shown distribution: each row's probability, and the "all others" row's. */
+/** The shown distribution: each listed character's probability, and the "all others" row's (0 when there is none). */
 async function shown(sampler: Locator): Promise<{ probs: number[]; rest: number; labels: string[] }> {
   const table = sampler.locator('[data-part="dist"] table');
-  const probs = (await table.locator('tbody tr:not(.bar-list-rest) td.bar-list-value').allTextContents()).map(Number);
-  const labels = await table.locator('tbody tr:not(.bar-list-rest) th').allTextContents();
-  const restRow = table.locator('tbody tr.bar-list-rest');
-  const rest = (await restRow.count()) > 0 ? Number(/(\d[\d.e-]*)\s*$/.exec(await restRow.innerText())![1]) : 0;
+  const probs = (await table.locator('tbody tr:not(.msample-others) td.bar-list-value').allTextContents()).map(Number);
+  const labels = await table.locator('tbody tr:not(.msample-others) th').allTextContents();
+  const others = table.locator('tbody tr.msample-others td.bar-list-value');
+  const rest = (await others.count()) > 0 ? Number(await others.innerText()) : 0;
   return { probs, rest, labels };
 }
 
@@ -61,7 +61,8 @@ for (const lang of ['en', 'zh-cn'] as const) {
       await expect.poll(() => new URL(page.url()).searchParams.get('sample.topk')).toBeNull();
       expect(new URL(page.url()).searchParams.get('sample.topp')).toBe('0.9');
       await expect(sampler).toHaveAttribute('data-shown-sum', '1.000000');
-      await expect(sampler.locator('[data-part="dist"] tbody tr:not(.bar-list-rest)')).toHaveCount(10);
+      await expect(sampler.locator('[data-part="dist"] tbody tr:not(.msample-others)')).toHaveCount(10);
+      await expect(sampler.locator('[data-part="dist"] tbody tr.msample-others')).toHaveCount(1);
       expect(problems.consoleErrors).toEqual([]);
     });
   });

@@ -27,6 +27,9 @@ describe('NumberTableView', () => {
     new NumberTableView(container).update(data);
     const table = container.querySelector('table')!;
     expect(table.caption!.textContent).toBe('Query and keys');
+    // Written again above the scrolling box, for the eye only: readers have the caption.
+    expect(container.querySelector('.number-table-title')!.textContent).toBe('Query and keys');
+    expect(container.querySelector('.number-table-title')!.getAttribute('aria-hidden')).toBe('true');
     expect(cellsOf(table.querySelector('thead'))[0]!.map((c) => c.textContent)).toEqual(['channel', 'q2', 'a0', 'b1', 'c2']);
     expect(table.querySelectorAll('tbody')).toHaveLength(2);
     expect(cellsOf(table.querySelectorAll('tbody')[0])[0]!.map((c) => c.textContent)).toEqual(['0', '1.00', '-2.00', '0.00', '0.50']);
