@@ -1,3 +1,4 @@
+import type { GptConfig } from './gpt';
 import type { MlpConfig } from './mlp';
 import type { RecurrentConfig } from './recurrent';
 
@@ -69,5 +70,37 @@ export function recurrentFootprint(cell: keyof typeof CELL_BLOCKS, config: Pick<
     params,
     trainingBytes: FLOAT_BYTES * (PARAM_COPIES * params + positions * activationsPerPosition),
     flopsPerStep: 3 * 2 * positions * multiplyAddsPerPosition,
+  };
+}
+
+/**
+ * The footprint of a GPT (gpt.ts) on `vocabSize` tokens, trained on batches of `batchSize`
+ * sequences of `length` positions (T; at most the block). With C = nEmbd, L = nLayer, H = nHead:
+ * parameters V·C (`wte`) + blockSize·C (`wpe`, unless `positions` is false) + L·12C² (the
+ * attention's qkv and projection, the MLP's C→4C→C) + (2L + 1)·C LayerNorm gains, with `bias`
+ * another (11L + 1)·C (the linear layers' biases and the norms'), and without tied weights the
+ * head's C·V. Activations per position: the embedding (C); per block its input, LayerNorms,
+ * q, k, v, the heads' output, projection and residual (10C), the MLP's 4C and GELU 4C, and the
+ * attention's scores and weights, H·T each (so that a batch holds 2·B·H·T² per block: what grows
+ * fastest with the block), a dropout mask on the weights and 3 residual branches (H·T + 3C) with
+ * dropout; the final norm (C), the logits and their softmax (2V); each with a gradient.
+ * Multiply-adds per position: L·(12C² + 2T·C) (every key and value is read, the masked ones
+ * too) + C·V for the head.
+ */
+export function gptFootprint(config: Pick<GptConfig, 'blockSize' | 'nLayer' | 'nHead' | 'nEmbd' | 'dropout' | 'bias' | 'tieWeights' | 'positions'>, vocabSize: number, batchSize: number, length: number): Footprint {
+  const { blockSize, nLayer: l, nHead: h, nEmbd: c, bias, tieWeights } = config;
+  const v = vocabSize;
+  const t = length;
+  const positions = config.positions === false ? 0 : blockSize * c;
+  const params = v * c + positions + l * 12 * c * c + (2 * l + 1) * c + (bias ? (11 * l + 1) * c : 0) + (tieWeights ? 0 : c * v);
+  const dropout = config.dropout > 0 ? h * t + 3 * c : 0;
+  const perBlock = 10 * c + 8 * c + 2 * h * t + dropout;
+  const activationsPerPosition = 2 * (c + l * perBlock + c + 2 * v);
+  const multiplyAddsPerPosition = l * (12 * c * c + 2 * t * c) + c * v;
+  const tokens = batchSize * t;
+  return {
+    params,
+    trainingBytes: FLOAT_BYTES * (PARAM_COPIES * params + tokens * activationsPerPosition),
+    flopsPerStep: 3 * 2 * tokens * multiplyAddsPerPosition,
   };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { patternName, patternScores } from '../analysis/attentionPatterns';
 import { histogram } from '../analysis/histogram';
 import { nearestRows } from '../analysis/neighbours';
 import { rowNorms } from '../analysis/norm';
@@ -13,7 +14,7 @@ import type { LanguageModel } from '../models/model';
 import type { ModelSpec } from '../models/registry';
 import { type Batch, sequencePass } from '../train/batches';
 import { sequenceLength, type TrainingPlan } from '../train/run';
-import type { InspectInput, Probe, ReadText, ShapedArray } from './protocol';
+import type { AttentionPattern, InspectInput, Probe, ReadText, ShapedArray } from './protocol';
 import { readText } from './readText';
 
 /** What a snapshot is taken of: a model, and what is known of how it was trained. */
@@ -172,8 +173,10 @@ export async function snapshot(target: InspectedModel, input: InputBatch, probes
   } finally {
     tf.dispose(made); // everything is read back (or failed)
   }
+  // The token ids the model read, for patterns that depend on them (induction).
+  const tokens = Object.values(probes).some((p) => p.as === 'patterns') ? { shape: input.x.shape, data: await input.x.data() } : undefined;
   const arrays: Record<string, ShapedArray> = {};
-  for (const [name, probe] of Object.entries(probes)) Object.assign(arrays, computeProbe(name, probe, read, bases));
+  for (const [name, probe] of Object.entries(probes)) Object.assign(arrays, computeProbe(name, probe, read, bases, tokens));
   const transfer = [...new Set(Object.values(arrays).map((a) => a.data.buffer))].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
   return { arrays, transfer, ...(input.text ? { text: input.text } : {}) };
 }
@@ -184,8 +187,14 @@ interface Read {
   data: Float32Array;
 }
 
+/** The (B, T) token ids a model read, as the probes that need them see them. */
+interface Tokens {
+  shape: number[];
+  data: tf.TypedArray;
+}
+
 /** The arrays one probe gives: its own under `name`, and for neighbours `${name}.similarity` too. */
-function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, bases: Map<string, Float64Array>): Record<string, ShapedArray> {
+function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, bases: Map<string, Float64Array>, tokens?: Tokens): Record<string, ShapedArray> {
   const tensor = reads[probe.key]!;
   switch (probe.as) {
     case 'raw':
@@ -237,8 +246,29 @@ function computeProbe(name: string, probe: Probe, reads: Record<string, Read>, b
       return { [name]: { shape: shape.length > 0 ? shape : [1], data: norms } };
     }
     case 'patterns':
-      throw new Error('attention pattern scores are not computed yet (issue 12, helper A)');
+      return { [name]: patternProbe(probe.key, tensor, tokens!, probe.patterns, probe.index ?? []) };
   }
+}
+
+/**
+ * A `patterns` probe: each head's score of each pattern (analysis/attentionPatterns.ts) on the
+ * tokens its example read: (B, H, P) for the whole (B, H, T, T) tensor of weights, (H, P) at
+ * `index` [b], (P) at [b, h].
+ * @throws for a key that is not attention weights, or an index outside them.
+ */
+function patternProbe(key: string, weights: Read, tokens: Tokens, patterns: readonly AttentionPattern[], index: readonly number[]): ShapedArray {
+  if (!/^block\d+\.attn\.weights$/.test(key)) throw new Error(`a patterns probe scores attention weights (block{i}.attn.weights), not '${key}'`);
+  if (index.length > 2) throw new Error(`a patterns probe's index picks an example and a head at most, not [${index}]`);
+  const [batch, , time] = weights.shape as [number, number, number, number];
+  const examples = index.length > 0 ? [index[0]!] : Array.from({ length: batch }, (_, b) => b);
+  const parts = examples.map((b) => {
+    const slice = sliceOf(key, weights, index.length > 0 ? index : [b]); // (H, T, T) or (T, T)
+    return patternScores(slice.data, time, tokens.data.subarray(b * time, (b + 1) * time), patterns); // (H, P) or (P)
+  });
+  const data = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, part) => (data.set(part, at), at + part.length), 0);
+  const heads = weights.shape.slice(index.length, 2); // [B, H], [H] or []
+  return { shape: [...heads, patterns.length], data, info: { patterns: patterns.map(patternName).join(' ') } };
 }
 
 /**

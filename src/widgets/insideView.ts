@@ -48,6 +48,12 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
   protected abstract draw(frame: ViewFrame): void;
   /** Says what the view shows, e.g. "The shipped model (dev 2.17)" or "Your model, step 1,200". */
   protected abstract describe(frame: ViewFrame): string;
+  /**
+   * The followed trainer holds a new model (a run began, a file was loaded). Called before the
+   * trainer asks for its followers' probes, so a view may still change the input it declares
+   * (a text cut to the new model's block).
+   */
+  protected onReaderModel(_info: ModelInfo): void {}
 
   protected setup(): void {
     this.#loadCheckpoint();
@@ -100,6 +106,7 @@ export abstract class InsideView<S extends Schema, T extends WidgetText<TextKey<
   }
 
   #readerModel(info: ModelInfo): void {
+    this.onReaderModel(info);
     this.#reader = info;
     this.#source = 'reader';
     this.#showBackButton();

@@ -1,4 +1,5 @@
 import type { BackendName, ProbeResult } from '../../lab/backend/names';
+import type { DatasetId } from '../../lab/data/datasets';
 import type { TrainingPlan } from '../../lab/train/run';
 import type { Job, LossPoint, ModelInfo, WorkerResponse } from '../../lab/worker/protocol';
 import type { LossChartView, LossReference } from '../views/lossChart';
@@ -20,7 +21,11 @@ export type PlanRunSettings = TrainerSettings & { steps: Field };
 /** The chart's series of a reference run's dev curve from Node, drawn dashed. */
 const REFERENCE_SERIES = 'reference';
 
-/** Snapshots for the views that follow this trainer: about this many per run, and never more often than every 10 steps. */
+/**
+ * Snapshots for the views that follow this trainer: about this many per run, and never more
+ * often than every 10 steps, unless a follower asks for its own cadence (watchInputs.ts,
+ * `data-watch-every`).
+ */
 const SNAPSHOTS_PER_RUN = 200;
 const MIN_WATCH_EVERY = 10;
 
@@ -67,6 +72,24 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   /** The status line of a finished run. */
   protected abstract doneText(): string;
 
+  /** The data set a run trains on: names, unless a subclass trains on another. */
+  protected get trainsOn(): DatasetId {
+    return 'names';
+  }
+
+  /** Tokens of the data set and per training sequence of `plan`, for its cost: the page's facts unless a subclass knows better. */
+  protected runShape(plan: TrainingPlan): { vocabSize: number; length: number } {
+    return { vocabSize: this.facts.vocabSize, length: plan.sequenceLength ?? this.facts.length };
+  }
+
+  /**
+   * Why the current settings cannot run, besides memory (which the base checks): a subclass's
+   * sizes that do not go together. Said in the cost line before Start, and instead of a run.
+   */
+  protected refusal(): string | undefined {
+    return undefined;
+  }
+
   protected override setup(): void {
     this.facts = JSON.parse(this.ref('facts').textContent || '{}') as RunFacts;
     this.resetChart();
@@ -97,11 +120,12 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   }
 
   /**
-   * The shipped Node run of exactly the current plan, if one is (mirrored in `data-reference`):
-   * the reference curve of a trainer whose curves apply to one plan each.
+   * The shipped Node run of exactly the current plan among `curves` (the page's, unless given),
+   * if one is (mirrored in `data-reference`): the reference curve of a trainer whose curves apply
+   * to one plan each.
    */
-  protected exactReference(): ReferenceCurve | undefined {
-    const curve = referenceFor(this.facts.curves, this.plan());
+  protected exactReference(curves: readonly ReferenceCurve[] = this.facts.curves): ReferenceCurve | undefined {
+    const curve = referenceFor(curves, this.plan());
     this.dataset.reference = String(curve !== undefined);
     return curve;
   }
@@ -115,10 +139,11 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
 
   /** Starts a run, unless the configuration would not fit: then says why and starts nothing. */
   protected override startRun(): void {
+    const reason = this.refusal();
     const cost = this.#cost();
-    if (!cost.fits) {
+    if (reason !== undefined || !cost.fits) {
       this.dataset.refused = 'true';
-      this.showError(this.t('mlp.refused', { memory: this.megabytes(cost.trainingBytes), limit: this.megabytes(MEMORY_LIMIT_BYTES) }));
+      this.showError(reason ?? this.t('mlp.refused', { memory: this.megabytes(cost.trainingBytes), limit: this.megabytes(MEMORY_LIMIT_BYTES) }));
       return;
     }
     delete this.dataset.refused;
@@ -126,7 +151,7 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   }
 
   protected makeJob(): Job {
-    return { kind: 'plan', dataset: 'names', plan: this.plan() };
+    return { kind: 'plan', dataset: this.trainsOn, plan: this.plan() };
   }
 
   protected beginRun(): void {
@@ -190,8 +215,8 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
     const info = this.#modelInfo;
     if (!jobId || !info) return;
     this.#watchInputs.clear();
-    const every = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
-    for (const { input, probes } of watchGroups(this.instancePrefix, info, purpose)) {
+    const usualEvery = Math.max(MIN_WATCH_EVERY, Math.round(this.steps / SNAPSHOTS_PER_RUN));
+    for (const { input, probes, every } of watchGroups(this.instancePrefix, info, purpose, usualEvery)) {
       const requestId = this.nextRequest();
       this.#watchInputs.set(requestId, canonicalJson(input));
       if (purpose === 'inspect') this.client?.send({ type: 'inspect', jobId, requestId, input, probes });
@@ -245,7 +270,7 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   protected onPhase(phase: RunPhase, run: RunState): void {
     const status: Partial<Record<RunPhase, string>> = {
       idle: this.t('mlp.idle'),
-      loading: this.t('status.loading', { dataset: this.t('data.names') }),
+      loading: this.t('status.loading', { dataset: this.t(`data.${this.trainsOn}`) }),
       running: this.t('mlp.training'),
       paused: this.t('train.paused'),
       stopped: [this.t('train.stopped'), run.evalAbandoned ? this.t('train.evalAbandoned') : ''].filter(Boolean).join(' '),
@@ -278,17 +303,23 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
     const backend = this.#chosen ?? (this.backend === 'auto' ? 'wasm' : this.backend);
     const probeMs = this.#probe.find((p) => p.name === backend && p.ok)?.ms;
     const plan = this.plan();
-    return planCost(plan, this.facts.vocabSize, plan.sequenceLength ?? this.facts.length, backend, probeMs);
+    const { vocabSize, length } = this.runShape(plan);
+    return planCost(plan, vocabSize, length, backend, probeMs);
   }
 
   /** Parameters, memory and estimated time of the configuration, or why it cannot run. */
   protected showCost(): void {
     const cost = this.#cost();
+    const reason = this.refusal();
     const line = this.ref('cost');
-    line.classList.toggle('widget-readout--warning', !cost.fits);
+    line.classList.toggle('widget-readout--warning', !cost.fits || reason !== undefined);
+    this.dataset.params = String(cost.params);
+    if (reason !== undefined) {
+      line.textContent = reason;
+      return;
+    }
     const vars = { params: this.number(cost.params, 0), memory: this.megabytes(cost.trainingBytes), time: this.duration(Math.max(1, cost.seconds)), backend: this.#chosen ?? this.backend };
     line.textContent = this.t(cost.fits ? (cost.measured ? 'mlp.cost' : 'mlp.costAssumed') : 'mlp.tooBig', vars);
-    this.dataset.params = String(cost.params);
   }
 
   protected megabytes(bytes: number): string {

@@ -7,8 +7,10 @@ import type { ModelInfo, Probe } from '../../lab/worker/protocol';
  * - `{layer}`: 0 .. L − 1 for the L hidden layers of the model (an MLP's `depth`, counted by its
  *   `hidden.w`, `hidden2.w`… parameters), e.g. `mlp.hiddens` at `index: ["{layer}"]`;
  * - `{matrix}`: each parameter with two axes (the embedding table and every weight matrix, in
- *   ModelInfo's order; not biases or norm gains), e.g. `grad.{matrix}`.
- * A probe with neither is kept as it is.
+ *   ModelInfo's order; not biases or norm gains), e.g. `grad.{matrix}`;
+ * - `{block}`: 0 .. N − 1 for the N Transformer blocks of a GPT (counted by its `block{i}.`
+ *   parameters), e.g. `block{block}.attn.weights`: the reader may train a GPT of any depth.
+ * A probe with none is kept as it is.
  */
 
 /** A probe as a view declares it: an `index` entry may be the `{layer}` placeholder. */
@@ -17,6 +19,7 @@ export type ProbeTemplate = Probe extends infer P ? (P extends { index?: number[
 /** The placeholders {@link expandProbes} knows. */
 const LAYER = '{layer}';
 const MATRIX = '{matrix}';
+const BLOCK = '{block}';
 
 /** A hidden layer's weight matrix: `hidden.w` (layer 0), `hidden2.w`, `hidden3.w`… */
 const HIDDEN_WEIGHT = /^hidden\d*\.w$/;
@@ -24,6 +27,16 @@ const HIDDEN_WEIGHT = /^hidden\d*\.w$/;
 /** The model's hidden layers. */
 export function hiddenLayers(info: ModelInfo): number {
   return info.parameters.filter((p) => HIDDEN_WEIGHT.test(p.name)).length;
+}
+
+/** A GPT's Transformer blocks: one more than the highest `block{i}.` of its parameters (0 for other models). */
+export function transformerBlocks(info: ModelInfo): number {
+  let blocks = 0;
+  for (const p of info.parameters) {
+    const match = /^block(\d+)\./.exec(p.name);
+    if (match) blocks = Math.max(blocks, Number(match[1]) + 1);
+  }
+  return blocks;
 }
 
 /** The model's parameter matrices, in its order. */
@@ -34,15 +47,16 @@ export function matrices(info: ModelInfo): string[] {
 /** `probes` for the model `info` describes, every placeholder replaced (see above). */
 export function expandProbes(probes: Readonly<Record<string, ProbeTemplate>>, info: ModelInfo): Record<string, Probe> {
   const out: Record<string, Probe> = {};
-  const layers = Array.from({ length: hiddenLayers(info) }, (_, l) => String(l));
+  const count = (n: number) => Array.from({ length: n }, (_, l) => String(l));
   for (const [name, probe] of Object.entries(probes)) {
     const text = `${name} ${JSON.stringify(probe)}`;
-    const placeholder = text.includes(LAYER) ? LAYER : text.includes(MATRIX) ? MATRIX : undefined;
+    const placeholder = [LAYER, MATRIX, BLOCK].find((p) => text.includes(p));
     if (!placeholder) {
       out[name] = probe as Probe;
       continue;
     }
-    for (const value of placeholder === LAYER ? layers : matrices(info)) out[name.replaceAll(placeholder, value)] = fill(probe, placeholder, value);
+    const values = placeholder === LAYER ? count(hiddenLayers(info)) : placeholder === BLOCK ? count(transformerBlocks(info)) : matrices(info);
+    for (const value of values) out[name.replaceAll(placeholder, value)] = fill(probe, placeholder, value);
   }
   return out;
 }

@@ -18,6 +18,16 @@ export const WATCH_INPUT_ATTRIBUTE = 'data-watch-input';
  */
 export const FOLLOWER_INPUT_EVENT = 'lm-follower-input';
 
+/**
+ * The attribute by which a follower asks for its own watch cadence: a snapshot every this many
+ * steps (a whole number >= 1), e.g. chapter 7's heads timeline, which keeps every snapshot as a
+ * frame. A follower without it (or with a value that is not one) takes the trainer's usual
+ * cadence. Read when the trainer's run has built its model, so a follower may rewrite it until
+ * then; followers that read the same input share one watch, which runs at the smallest cadence
+ * any of them asks for (each of them gets at least the snapshots it asked for).
+ */
+export const WATCH_EVERY_ATTRIBUTE = 'data-watch-every';
+
 /** Declares `view`'s new input for the trainer it follows, and tells that trainer. */
 export function declareInput(view: Element, input: InspectInput): void {
   if (!view.hasAttribute(WATCH_INPUT_ATTRIBUTE)) return;
@@ -30,22 +40,27 @@ export interface WatchGroup {
   input: InspectInput;
   /** Probes named `<index>/<name>` as {@link modelBus.probesOf} names them, so that the bus routes each snapshot. */
   probes: Record<string, Probe>;
+  /** Steps between two snapshots of a watch: the smallest its followers ask for ({@link WATCH_EVERY_ATTRIBUTE}, else the trainer's usual). */
+  every: number;
 }
 
 /**
  * The followers' probes of `source` (modelBus.probesOf) grouped by the input each follower
  * declares: one request per distinct input, the usual batch first. A trainer sends one `watch`
- * per group and publishes every group's snapshots on the bus, which hands each view its own.
+ * per group, every `every` steps (the smallest cadence its followers ask for, `usualEvery` for
+ * one that asks none), and publishes every group's snapshots on the bus, which hands each view
+ * its own.
  */
-export function watchGroups(source: string, info: ModelInfo, purpose: 'watch' | 'inspect'): WatchGroup[] {
+export function watchGroups(source: string, info: ModelInfo, purpose: 'watch' | 'inspect', usualEvery = 1): WatchGroup[] {
   const followers = [...document.querySelectorAll(`[${FOLLOWS_ATTRIBUTE}]`)].filter((el) => el.getAttribute(FOLLOWS_ATTRIBUTE) === source);
-  const groups = new Map<string, WatchGroup>([[canonicalJson(WATCH_INPUT), { input: WATCH_INPUT, probes: {} }]]);
+  const groups = new Map<string, WatchGroup>([[canonicalJson(WATCH_INPUT), { input: WATCH_INPUT, probes: {}, every: Infinity }]]);
   for (const [name, probe] of Object.entries(modelBus.probesOf(source, info, purpose))) {
     const index = Number(name.slice(0, name.indexOf('/')));
     const input = declaredInput(followers[index]);
     const key = canonicalJson(input);
-    const group = groups.get(key) ?? { input, probes: {} };
+    const group = groups.get(key) ?? { input, probes: {}, every: Infinity };
     group.probes[name] = probe;
+    group.every = Math.min(group.every, declaredEvery(followers[index]) ?? usualEvery);
     groups.set(key, group);
   }
   return [...groups.values()].filter((g) => Object.keys(g.probes).length > 0);
@@ -59,6 +74,14 @@ export function declaredInput(view: Element | undefined): InspectInput {
   } catch {
     return WATCH_INPUT;
   }
+}
+
+/** The cadence a follower asks for ({@link WATCH_EVERY_ATTRIBUTE}); none when it asks none, or not a whole number >= 1. */
+export function declaredEvery(view: Element | undefined): number | undefined {
+  const given = view?.getAttribute(WATCH_EVERY_ATTRIBUTE);
+  if (given == null || !/^\d+$/.test(given.trim())) return undefined;
+  const every = Number(given);
+  return every >= 1 ? every : undefined;
 }
 
 function isInput(x: unknown): x is InspectInput {

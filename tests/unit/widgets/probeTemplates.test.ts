@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelInfo } from '../../../lab/worker/protocol';
 import { GRADIENT_RANGES, gradientRange, LAYER_PROBES } from '../../../src/widgets/layerProbes';
-import { expandProbes, hiddenLayers, inspectable, matrices } from '../../../src/widgets/probeTemplates';
+import { expandProbes, hiddenLayers, inspectable, matrices, transformerBlocks } from '../../../src/widgets/probeTemplates';
 
 /** An MLP of `depth` layers as the worker describes it. */
 function mlp(depth: number): ModelInfo {
@@ -33,6 +33,23 @@ describe('probes declared per layer and per matrix', () => {
     const probes = expandProbes({ 'ratio:{matrix}': { key: 'update.{matrix}', as: 'scale', relativeTo: 'weight.{matrix}' }, plain: { key: 'logits', as: 'raw' } }, mlp(1));
     expect(Object.keys(probes)).toEqual(['ratio:embedding', 'ratio:hidden.w', 'ratio:out.w', 'plain']);
     expect(probes['ratio:out.w']).toEqual({ key: 'update.out.w', as: 'scale', relativeTo: 'weight.out.w' });
+  });
+
+  it('expand into one probe per Transformer block of a GPT, however deep the reader made it', () => {
+    const gpt = (layers: number): ModelInfo => ({
+      kind: 'gpt',
+      config: {},
+      vocab: [],
+      params: 0,
+      step: 0,
+      origin: 'training',
+      parameters: [{ name: 'wte', shape: [65, 64] }, ...Array.from({ length: layers }, (_, i) => [{ name: `block${i}.attn.c_attn.w`, shape: [64, 192] }, { name: `block${i}.ln_1.gain`, shape: [64] }]).flat()],
+    });
+    expect(transformerBlocks(gpt(3))).toBe(3);
+    expect(transformerBlocks(mlp(2))).toBe(0);
+    const probes = expandProbes({ 'w{block}': { key: 'block{block}.attn.weights', as: 'raw', index: [0] } }, gpt(2));
+    expect(probes).toEqual({ w0: { key: 'block0.attn.weights', as: 'raw', index: [0] }, w1: { key: 'block1.attn.weights', as: 'raw', index: [0] } });
+    expect(expandProbes({ 'w{block}': { key: 'block{block}.attn.weights', as: 'raw' } }, mlp(1))).toEqual({});
   });
 
   it('leave out of an inspect what only a watch can take', () => {

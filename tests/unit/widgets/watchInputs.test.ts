@@ -4,7 +4,7 @@ import type { ModelInfo, ShapedArray } from '../../../lab/worker/protocol';
 import { FLOW_INPUT, FLOW_LENGTH, FLOW_PROBES, readerCurve } from '../../../src/widgets/flowProbes';
 import { modelBus, WATCH_INPUT } from '../../../src/widgets/modelBus';
 import { UNROLL_PROBES, unrollInput } from '../../../src/widgets/unrolledProbes';
-import { declaredInput, declareInput, FOLLOWER_INPUT_EVENT, watchGroups } from '../../../src/widgets/watchInputs';
+import { declaredEvery, declaredInput, declareInput, FOLLOWER_INPUT_EVENT, WATCH_EVERY_ATTRIBUTE, watchGroups } from '../../../src/widgets/watchInputs';
 
 const info: ModelInfo = { kind: 'rnn', config: {}, vocab: ['\n', 'a'], params: 1, step: 0, origin: 'training', parameters: [] };
 
@@ -92,5 +92,24 @@ describe('what a trainer watches for chapter 4’s views', () => {
     const stop = modelBus.follow('rnn', first, { onModel: () => undefined, onSnapshot: (s) => got.push({ step: s.step, text: s.text, names: Object.keys(s.arrays) }) });
     stop();
     expect(got).toEqual([{ step: 5, text, names: ['state'] }]);
+  });
+
+  it('watches each input at the smallest cadence its followers ask for, the usual one for a follower that asks none', () => {
+    const histogram = { histogram: { key: 'rnn.state', as: 'histogram', bins: 10, range: [-1, 1] } };
+    follower(histogram);
+    const timeline = follower(UNROLL_PROBES, unrollInput('emma'));
+    timeline.setAttribute(WATCH_EVERY_ATTRIBUTE, '25');
+    expect(watchGroups('rnn', info, 'watch', 10).map((g) => g.every)).toEqual([10, 25]);
+    // A second follower of the same text that asks for every 5 steps: that watch runs every 5.
+    follower(UNROLL_PROBES, unrollInput('emma')).setAttribute(WATCH_EVERY_ATTRIBUTE, '5');
+    expect(watchGroups('rnn', info, 'watch', 10).map((g) => g.every)).toEqual([10, 5]);
+    // On the usual batch, a follower asking for 40 does not slow the one that asks nothing.
+    follower(histogram).setAttribute(WATCH_EVERY_ATTRIBUTE, '40');
+    expect(watchGroups('rnn', info, 'watch', 10).map((g) => g.every)).toEqual([10, 5]);
+    for (const bad of ['0', '-3', '2.5', 'often', '']) {
+      timeline.setAttribute(WATCH_EVERY_ATTRIBUTE, bad);
+      expect(declaredEvery(timeline), bad).toBeUndefined();
+    }
+    expect(declaredEvery(undefined)).toBeUndefined();
   });
 });
