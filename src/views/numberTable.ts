@@ -55,18 +55,28 @@ export interface NumberTableData {
  */
 export class NumberTableView {
   readonly #root: HTMLElement;
+  readonly #wrap: HTMLElement;
+  readonly #title: HTMLElement;
   readonly #table: HTMLTableElement;
 
   constructor(container: HTMLElement) {
     const doc = container.ownerDocument;
     this.#root = doc.createElement('div');
-    this.#root.className = 'number-table-wrap';
+    this.#root.className = 'number-table-view';
+    // The caption is written again above the scrolling box, where it wraps to the page's width;
+    // the table's own caption, which would be as wide as the table, is for screen readers.
+    this.#title = doc.createElement('p');
+    this.#title.className = 'number-table-title';
+    this.#title.setAttribute('aria-hidden', 'true');
+    this.#wrap = doc.createElement('div');
+    this.#wrap.className = 'number-table-wrap';
     // A region that scrolls must be reachable by keyboard to be scrolled without a mouse.
-    this.#root.tabIndex = 0;
-    this.#root.setAttribute('role', 'region');
+    this.#wrap.tabIndex = 0;
+    this.#wrap.setAttribute('role', 'region');
     this.#table = doc.createElement('table');
     this.#table.className = 'number-table';
-    this.#root.append(this.#table);
+    this.#wrap.append(this.#table);
+    this.#root.append(this.#title, this.#wrap);
     container.append(this.#root);
   }
 
@@ -79,7 +89,8 @@ export class NumberTableView {
     const doc = this.#table.ownerDocument;
     const caption = doc.createElement('caption');
     caption.textContent = data.caption;
-    this.#root.setAttribute('aria-label', data.caption);
+    this.#title.textContent = data.caption;
+    this.#wrap.setAttribute('aria-label', data.caption);
     const head = doc.createElement('thead');
     const headRow = head.insertRow();
     headRow.append(headerCell(doc, 'col', data.corner));
@@ -111,6 +122,7 @@ export class NumberTableView {
   /** Empties the table. */
   reset(): void {
     this.#table.replaceChildren();
+    this.#title.textContent = '';
   }
 
   /** Removes the view from the page. */
@@ -130,7 +142,8 @@ function dataCell(doc: Document, cell: NumberCell, scale: ValueScale | undefined
   const td = doc.createElement('td');
   td.textContent = cell.text;
   if (emphasis) td.classList.add(`number-table--${emphasis}`);
-  if (scale && cell.value !== undefined) td.style.background = valueColour(cell.value, scale);
+  // Through a custom property, which the stylesheet paints (`.number-table td`).
+  if (scale && cell.value !== undefined) td.style.setProperty('--cell', valueColour(cell.value, scale));
   if (cell.bar !== undefined) {
     const bar = doc.createElement('span');
     bar.className = 'number-table-bar';

@@ -213,7 +213,8 @@ class AttentionStepsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     const dots = queryDots(arrays.q, arrays.k, t);
     const row = (array: ShapedArray) => Array.from({ length: positions }, (_, j) => array.data[t * positions + j]!);
     const weights = row(arrays.weights);
-    const weightCells = weights.map((w): NumberCell => ({ text: formatProbability(w, HTML_LANG[this.locale]), bar: w }));
+    // Three decimals in every column, so that the columns keep one width (a weight below 0.0005 reads 0.000).
+    const weightCells = weights.map((w): NumberCell => ({ text: this.number(w, 3), bar: w }));
     const channel = (array: ShapedArray, c: number) => Array.from({ length: positions }, (_, j): NumberCell => this.#cell(array.data[j * hs + c]!));
 
     this.#keys!.update({
@@ -239,10 +240,11 @@ class AttentionStepsElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     this.#values!.update({
       caption: this.t('steps.valuesCaption', { t, hs }),
       corner: this.t('steps.corner'),
-      columns: [...positionColumns, { label: this.t('steps.sum'), sub: String(t), title: this.t('steps.sumTitle', { t }), emphasis: 'key' }],
+      // The sum first, beside the row headers, so that it stays in view however many positions follow.
+      columns: [{ label: this.t('steps.sum'), sub: String(t), title: this.t('steps.sumTitle', { t }), emphasis: 'key' }, ...positionColumns],
       groups: [
-        { className: 'steps-rows', rows: [{ label: this.t('steps.rowWeight'), cells: [...weightCells, { text: formatProbability(weights.reduce((s, w) => s + w, 0), HTML_LANG[this.locale]) }] }] },
-        { scale: vScale, rows: Array.from({ length: hs }, (_, c) => ({ label: String(c), cells: [...channel(arrays.v, c), this.#cell(out[c]!)] })) },
+        { className: 'steps-rows', rows: [{ label: this.t('steps.rowWeight'), cells: [{ text: this.number(weights.reduce((s, w) => s + w, 0), 3) }, ...weightCells] }] },
+        { scale: vScale, rows: Array.from({ length: hs }, (_, c) => ({ label: String(c), cells: [this.#cell(out[c]!), ...channel(arrays.v, c)] })) },
       ],
     });
     this.ref('keys-help').textContent = this.t('steps.keysHelp', { t });

@@ -55,7 +55,6 @@ class ModelSamplerElement extends LabWidget<typeof MODEL_SAMPLER_SCHEMA, typeof 
         colBar: this.t('msample.colBar'),
         colValue: this.t('msample.colValue'),
         empty: this.t('msample.distEmpty'),
-        rest: this.t('msample.rest'),
       },
     });
     const out = this.ref('samples');
@@ -235,6 +234,8 @@ class ModelSamplerElement extends LabWidget<typeof MODEL_SAMPLER_SCHEMA, typeof 
     this.#picked = at;
     const drawn = step.top.indexOf(step.char);
     const items = step.top.map((char, k) => ({ label: k === drawn ? this.t('msample.drawnMark', { char: displayToken(char) }) : displayToken(char), value: step.probs[k]! }));
+    // The others' mass as the worker summed it, not 1 minus the list (which leaves rounding dust such as 1e-16 when nothing else is left).
+    if (step.rest > 0) items.push({ label: this.t('msample.others'), value: step.rest });
     const before = [...this.#described, ...this.#steps[at.sample]!.slice(0, at.char).map((s) => s.char)].join('');
     const context = [...before].length > MAX_PROMPT ? `…${[...before].slice(-MAX_PROMPT).join('')}` : before;
     const caption = context
@@ -242,7 +243,10 @@ class ModelSamplerElement extends LabWidget<typeof MODEL_SAMPLER_SCHEMA, typeof 
       : this.t('msample.distCaptionStart', { char: displayToken(step.char), p: this.number(step.p, 3) });
     const bars = this.#bars!;
     bars.update(items, caption);
-    bars.element.querySelectorAll('tbody tr').forEach((row, k) => row.classList.toggle('msample-drawn', k === drawn));
+    bars.element.querySelectorAll('tbody tr').forEach((row, k) => {
+      row.classList.toggle('msample-drawn', k === drawn);
+      row.classList.toggle('msample-others', k === step.top.length);
+    });
     const outside = drawn < 0 ? this.t('msample.drawnOutside', { char: displayToken(step.char), top: step.top.length, p: this.number(step.p, 4) }) : '';
     this.ref('dist-note').textContent = outside;
     // Read out once per pick, short: the table itself is there to browse.

@@ -24,6 +24,7 @@ import { MODEL_SAMPLER_TEXT } from '../../../src/widgets/text/modelSampler';
 import { GRADIENT_FLOW_TEXT } from '../../../src/widgets/text/gradientFlow';
 import { RNN_UNROLLED_TEXT } from '../../../src/widgets/text/rnnUnrolled';
 import { GPT_TRAINER_TEXT } from '../../../src/widgets/text/gptTrainer';
+import { ATTENTION_STEPS_TEXT } from '../../../src/widgets/text/attentionSteps';
 
 /**
  * What a page's own code and the counting worker pull in, found by bundling them as the site's
@@ -35,7 +36,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler', 'rnnUnrolled', 'gradientFlow', 'gptTrainer'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler', 'rnnUnrolled', 'gradientFlow', 'gptTrainer', 'attentionSteps'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
@@ -86,6 +87,7 @@ const OWN_TEXT: Record<string, WidgetText> = {
   rnnUnrolled: mergeText(INSIDE_VIEW_TEXT, RNN_UNROLLED_TEXT),
   gradientFlow: GRADIENT_FLOW_TEXT,
   gptTrainer: mergeText(MLP_RUN_TEXT, GPT_TRAINER_TEXT, RUN_RECORD_TEXT),
+  attentionSteps: mergeText(INSIDE_VIEW_TEXT, ATTENTION_STEPS_TEXT),
 };
 const ALL_TEXT = [...Object.values(OWN_TEXT), REFERENCE_TABLE_TEXT];
 
