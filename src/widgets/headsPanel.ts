@@ -68,7 +68,7 @@ export class HeadsPanel {
         grid: t('heads.bigGrid'),
         rows: t('heads.bigRows'),
         cols: t('heads.bigCols'),
-        tableSummary: t('heads.bigColTop'),
+        tableSummary: t('heads.bigTable'),
         colPosition: t('heads.bigColPosition'),
         colQuery: t('heads.bigColQuery'),
         colTop: t('heads.bigColTop'),
@@ -78,11 +78,12 @@ export class HeadsPanel {
     this.#showBig(undefined);
   }
 
-  /** A pattern's name in the page's language. */
-  patternName(index: number): string {
+  /** A pattern's name in the page's language; `short` for a caption under a small head. */
+  patternName(index: number, short = false): string {
     const pattern = this.#opts.patterns[index];
     if (pattern === undefined) return '';
-    return typeof pattern === 'string' ? this.#opts.t(`heads.pattern.${patternId(pattern)}` as Key) : this.#opts.t('heads.pattern.back', { k: pattern.back });
+    const family = short ? 'heads.short' : 'heads.pattern';
+    return typeof pattern === 'string' ? this.#opts.t(`${family}.${patternId(pattern)}` as Key) : this.#opts.t(`${family}.back` as Key, { k: pattern.back });
   }
 
   /** Draws every head of `shown.frame` and the open head. */
@@ -98,7 +99,7 @@ export class HeadsPanel {
       caption: (l, h) => {
         const pattern = shown.pattern ?? headSummary(frame, l, h, count).best;
         const score = frame.scores[l]![h * count + pattern];
-        return score === undefined || pattern < 0 ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern), score: number(score, 2) });
+        return score === undefined || pattern < 0 ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern, true), score: number(score, 2) });
       },
       describe: (l, h) => {
         const s = headSummary(frame, l, h, count);
@@ -126,6 +127,7 @@ export class HeadsPanel {
     const { t, number } = this.#opts;
     this.#bigBox.dataset.open = open ? `${open.layer},${open.head}` : '';
     this.#big.element.hidden = !open;
+    this.#bigTitle.className = open ? 'heads-big-title' : 'widget-caption';
     if (!open) {
       this.#bigTitle.textContent = t('heads.bigEmpty');
       this.#bigScores.textContent = '';

@@ -1,3 +1,4 @@
+import { HEADS_PATTERNS } from '../../lab/analysis/headsProbe';
 import type { AttentionPattern, InspectInput, ModelInfo, ShapedArray } from '../../lab/worker/protocol';
 import { type ProbeTemplate } from './probeTemplates';
 
@@ -8,8 +9,8 @@ import { type ProbeTemplate } from './probeTemplates';
  * lab/analysis/attentionPatterns.ts), (H, P). The model computes both; the views only draw.
  */
 
-/** The patterns every view scores, in the order of the probe's last axis: attending to the previous character, to itself, to the start, and induction. */
-export const BASE_PATTERNS: readonly AttentionPattern[] = ['previous', 'self', 'start', 'induction'];
+/** The patterns every view scores, in the order of the probe's last axis: the reference run's (lab/analysis/headsProbe.ts). */
+export const BASE_PATTERNS: readonly AttentionPattern[] = HEADS_PATTERNS;
 
 /** Longest text the grid takes from the reader or a link: twice the shipped GPT's block; the model's block cuts it further. */
 export const MAX_HEADS_TEXT = 128;

@@ -21,8 +21,8 @@ function frameAt(step: number, layers = 2, heads = 2, size = 4) {
 
 describe('the heads views’ probes', () => {
   it('name the patterns and add one line back for verse', () => {
-    expect(headPatterns().map(patternId)).toEqual(['previous', 'self', 'start', 'induction']);
-    expect(headPatterns(6).map(patternId)).toEqual(['previous', 'self', 'start', 'induction', 'back6']);
+    expect(headPatterns().map(patternId)).toEqual(['previous', 'start', 'induction', 'self']);
+    expect(headPatterns(6).map(patternId)).toEqual(['previous', 'start', 'induction', 'self', 'back6']);
   });
 
   it('cut a text to the block, counting only the characters the model reads, and the boundary of a line model', () => {
