@@ -31,19 +31,25 @@ async function secondsPerStep(dataset: DatasetId, plan: TrainingPlan): Promise<{
   return { seconds: (times[WARMUP + STEPS - 1]! - times[WARMUP - 1]!) / 1000 / STEPS, length: plan.sequenceLength ?? sequenceLength(data, plan.model), vocabSize: data.tokenizer.vocabSize };
 }
 
-// The probe's MLP, trained on names as scripts/explode-preset.ts --timing does: the rate planCost scales.
+// The probe's MLP, trained on names as scripts/explode-preset.ts --timing does: the rate planCost
+// scales. Timed again right before each GPT, so that a machine whose load changes (a shared one)
+// compares the two at the same moment.
 const { model: probeModel, batch: probeBatch } = PROBE_WORKLOAD;
 const mlpPlan: TrainingPlan = { ...recipe('names-mlp-lecture').plan, batchSize: probeBatch.batchSize, model: { kind: 'mlp', config: { blockSize: probeModel.blockSize, embedDim: probeModel.embedDim, hiddenDim: probeModel.hiddenDim, norm: probeModel.norm, seed: 1 } } };
-const mlp = await secondsPerStep('names', mlpPlan);
 if (mlpPlan.model.kind !== 'mlp') throw new Error('unexpected plan');
-const mlpRate = mlpFootprint(mlpPlan.model.config, mlp.vocabSize, mlpPlan.batchSize, mlp.length).flopsPerStep / mlp.seconds;
+const mlpConfig = mlpPlan.model.config;
+async function mlpRate(): Promise<number> {
+  const mlp = await secondsPerStep('names', mlpPlan);
+  return mlpFootprint(mlpConfig, mlp.vocabSize, mlpPlan.batchSize, mlp.length).flopsPerStep / mlp.seconds;
+}
 
 const rows = [];
 for (const id of ['copy-attention', 'tinyshakespeare-gpt-chapter', 'tang-wujue-gpt', 'tinyshakespeare-gpt']) {
   const r = recipe(id);
   if (r.plan.model.kind !== 'gpt') throw new Error(`${id} is not a GPT`);
+  const probe = await mlpRate();
   const timed = await secondsPerStep(r.dataset, r.plan);
   const flops = gptFootprint(r.plan.model.config, timed.vocabSize, r.plan.batchSize, timed.length).flopsPerStep;
-  rows.push({ id, secondsPerStep: timed.seconds, flopsPerSecond: flops / timed.seconds, slowdown: mlpRate / (flops / timed.seconds) });
+  rows.push({ id, secondsPerStep: timed.seconds, flopsPerSecond: flops / timed.seconds, mlpFlopsPerSecond: probe, slowdown: probe / (flops / timed.seconds) });
 }
-console.log(JSON.stringify({ mlp: { secondsPerStep: mlp.seconds, flopsPerSecond: mlpRate }, gpt: rows }, null, 1));
+console.log(JSON.stringify(rows, null, 1));

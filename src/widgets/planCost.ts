@@ -1,6 +1,6 @@
 import type { BackendName } from '../../lab/backend/names';
 import { PROBE_WORKLOAD } from '../../lab/backend/names';
-import { type Footprint, mlpFootprint, recurrentFootprint } from '../../lab/models/footprint';
+import { type Footprint, gptFootprint, mlpFootprint, recurrentFootprint } from '../../lab/models/footprint';
 import type { TrainingPlan } from '../../lab/train/run';
 
 /** Most bytes a run may hold while training: beyond, a browser tab runs out of memory (wasm32 stops at 4 GiB, phones far sooner). */
@@ -21,6 +21,14 @@ const ASSUMED_FLOPS: Record<BackendName, number> = { webgpu: 5e9, webgl: 2e9, wa
  */
 export const RECURRENT_SLOWDOWN = 3;
 
+/**
+ * How many times slower a GPT trains than an MLP of the same arithmetic: its step is many
+ * small kernels (per block two LayerNorms, the attention's reshapes, transposes, masked softmax
+ * and its hand-written backward, GELU, dropout) around products far smaller than the probe's.
+ * Measured in Node on wasm (`scripts/gpt-timing.ts`, SLOWDOWN_NOTE): MEASURED_SLOWDOWNS.
+ */
+export const GPT_SLOWDOWN = 3;
+
 /** What a configuration costs, and whether it may run. */
 export interface PlanCost extends Footprint {
   /** Estimated seconds of training, evaluations aside. */
@@ -31,7 +39,7 @@ export interface PlanCost extends Footprint {
   fits: boolean;
 }
 
-/** The footprint of a plan's model (an MLP or a recurrent model) on batches of `length` tokens, and how much slower than an MLP its arithmetic runs. */
+/** The footprint of a plan's model (an MLP, a recurrent model or a GPT) on batches of `length` tokens, and how much slower than an MLP its arithmetic runs. */
 function footprintOf(plan: TrainingPlan, vocabSize: number, length: number): { footprint: Footprint; slowdown: number } {
   const { model } = plan;
   switch (model.kind) {
@@ -41,6 +49,8 @@ function footprintOf(plan: TrainingPlan, vocabSize: number, length: number): { f
     case 'lstm':
     case 'gru':
       return { footprint: recurrentFootprint(model.kind, model.config, vocabSize, plan.batchSize, length), slowdown: RECURRENT_SLOWDOWN };
+    case 'gpt':
+      return { footprint: gptFootprint(model.config, vocabSize, plan.batchSize, length), slowdown: GPT_SLOWDOWN };
     default:
       throw new Error(`no cost estimate for a ${model.kind} plan`);
   }

@@ -120,11 +120,12 @@ export abstract class PlanRunWidget<S extends PlanRunSettings, T extends WidgetT
   }
 
   /**
-   * The shipped Node run of exactly the current plan, if one is (mirrored in `data-reference`):
-   * the reference curve of a trainer whose curves apply to one plan each.
+   * The shipped Node run of exactly the current plan among `curves` (the page's, unless given),
+   * if one is (mirrored in `data-reference`): the reference curve of a trainer whose curves apply
+   * to one plan each.
    */
-  protected exactReference(): ReferenceCurve | undefined {
-    const curve = referenceFor(this.facts.curves, this.plan());
+  protected exactReference(curves: readonly ReferenceCurve[] = this.facts.curves): ReferenceCurve | undefined {
+    const curve = referenceFor(curves, this.plan());
     this.dataset.reference = String(curve !== undefined);
     return curve;
   }

@@ -45,6 +45,8 @@ export function referenceFor(curves: readonly ReferenceCurve[], plan: TrainingPl
  */
 export function planWith(base: TrainingPlan, model: ModelSpec, run: Pick<TrainingPlan, 'learningRate' | 'batchSize' | 'steps' | 'seed'>): TrainingPlan {
   const evaluations = Math.max(1, Math.round(base.steps / base.evalEvery));
-  const scheduled = base.minLearningRate !== undefined ? { minLearningRate: (run.learningRate * base.minLearningRate) / base.learningRate } : {};
+  // The recipe's own rate keeps its floor as written (a product and a quotient may round it off).
+  const floor = (min: number) => (run.learningRate === base.learningRate ? min : (run.learningRate * min) / base.learningRate);
+  const scheduled = base.minLearningRate !== undefined ? { minLearningRate: floor(base.minLearningRate) } : {};
   return { ...base, ...scheduled, ...run, model, evalEvery: Math.max(1, Math.round(run.steps / evaluations)) };
 }
