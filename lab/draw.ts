@@ -60,6 +60,41 @@ export function samplingDistribution(logits: ArrayLike<number>, options: Pick<Sa
 }
 
 /**
+ * One token drawn, and the distribution it was drawn from (after temperature, top-k and top-p),
+ * cut to its most likely tokens: what a sampler shows at each generated character.
+ */
+export interface DrawnToken {
+  /** The token drawn, and its probability in that distribution. */
+  id: number;
+  p: number;
+  /** The most likely tokens, descending (ties by id), and their probabilities. */
+  top: number[];
+  probs: number[];
+  /** The probability of every other token: `probs` and `rest` sum to 1. */
+  rest: number;
+}
+
+/**
+ * The `n` most likely tokens of `distribution` (ties by id), with `chosen`'s probability and
+ * the mass of all the others, so that the shown bars and "all others" sum to 1.
+ */
+export function drawnToken(distribution: ArrayLike<number>, chosen: number, n: number): DrawnToken {
+  const order = Array.from({ length: distribution.length }, (_, i) => i).sort((a, b) => distribution[b]! - distribution[a]! || a - b);
+  const top = order.slice(0, Math.max(0, n));
+  let rest = 0;
+  for (const i of order.slice(top.length)) rest += distribution[i]!;
+  return { id: chosen, p: distribution[chosen] ?? 0, top, probs: top.map((i) => distribution[i]!), rest };
+}
+
+/** What {@link drawSequences} hands back: the drawn ids, and with `distributions` how each was drawn. */
+export interface Drawn {
+  /** The drawn ids of each sequence, without the prompt and without the final boundary. */
+  ids: number[][];
+  /** `steps[i][j]`: how `ids[i][j]` was drawn; present when `distributions` > 0. */
+  steps?: DrawnToken[][];
+}
+
+/**
  * The next-token logits of a batch of contexts, one row of V logits per context. The contexts
  * are the last `blockSize` tokens of each unfinished sequence, all of the same length.
  */
@@ -71,10 +106,20 @@ export type NextLogits = (contexts: number[][]) => ArrayLike<number>[];
  * @returns the drawn ids of each sequence, without the prompt and without the final boundary.
  */
 export function drawSequences(nextLogits: NextLogits, blockSize: number, options: SampleOptions): number[][] {
+  return drawTraced(nextLogits, blockSize, options, 0).ids;
+}
+
+/**
+ * {@link drawSequences}, and with `distributions` n > 0 each drawn token with the n most likely
+ * tokens of the distribution it was drawn from ({@link drawnToken}); the draws are the same
+ * with or without them.
+ */
+export function drawTraced(nextLogits: NextLogits, blockSize: number, options: SampleOptions, distributions: number): Drawn {
   const rng = new Rng(options.seed);
   const prompt = options.prompt && options.prompt.length > 0 ? options.prompt : [CharTokenizer.BOUNDARY_ID];
   const sequences = Array.from({ length: options.count }, () => [...prompt]);
   const done = new Array<boolean>(options.count).fill(false);
+  const steps = distributions > 0 ? sequences.map((): DrawnToken[] => []) : undefined;
   for (let t = 0; t < options.maxLength; t++) {
     const active = sequences.flatMap((_, b) => (done[b] ? [] : [b]));
     if (active.length === 0) break;
@@ -82,10 +127,15 @@ export function drawSequences(nextLogits: NextLogits, blockSize: number, options
     const rows = nextLogits(active.map((b) => sequences[b]!.slice(-blockSize)));
     rows.forEach((row, i) => {
       const b = active[i]!;
-      const next = rng.categorical(samplingDistribution(row, options));
+      const distribution = samplingDistribution(row, options);
+      const next = rng.categorical(distribution);
       if (options.stopAtBoundary && next === CharTokenizer.BOUNDARY_ID) done[b] = true;
-      else sequences[b]!.push(next);
+      else {
+        sequences[b]!.push(next);
+        steps?.[b]!.push(drawnToken(distribution, next, distributions));
+      }
     });
   }
-  return sequences.map((s) => s.slice(prompt.length));
+  const ids = sequences.map((s) => s.slice(prompt.length));
+  return steps ? { ids, steps } : { ids };
 }

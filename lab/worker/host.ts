@@ -10,7 +10,7 @@ import { NeuralBigram } from '../models/bigram';
 import { type LanguageModel, numParams } from '../models/model';
 import type { ModelSpec } from '../models/registry';
 import { NGramCounts } from '../models/ngramCounts';
-import { sample } from '../sample';
+import { sampleTraced } from '../sample';
 import { CharTokenizer } from '../tokenizers/char';
 import { windowBatches } from '../train/batches';
 import { captureCheckpoint, encodeCheckpoint } from '../train/checkpoint';
@@ -576,15 +576,23 @@ export class LabHost extends SerialHost {
     if (!current || current.jobId !== request.jobId) throw new Error('there is no model to sample from yet');
     const tokenizer = CharTokenizer.fromChars(current.vocab);
     const prompt = request.prompt ? tokenizer.encode(request.prompt) : undefined;
-    const ids = sample(current.model, {
-      count: request.count,
-      maxLength: request.maxLength,
-      temperature: request.temperature,
-      seed: request.seed,
-      prompt,
-      stopAtBoundary: current.datasetKind !== 'stream',
-    });
-    this.#env.post({ type: 'sample', jobId: request.jobId, texts: ids.map((s) => tokenizer.decode(s)) });
+    const drawn = sampleTraced(
+      current.model,
+      {
+        count: request.count,
+        maxLength: request.maxLength,
+        temperature: request.temperature,
+        topK: request.topK,
+        topP: request.topP,
+        seed: request.seed,
+        prompt,
+        stopAtBoundary: current.datasetKind !== 'stream',
+      },
+      request.distributions ?? 0,
+    );
+    const char = (id: number) => current.vocab[id] ?? '';
+    const steps = drawn.steps?.map((row) => row.map((s) => ({ char: char(s.id), p: s.p, top: s.top.map(char), probs: s.probs, rest: s.rest })));
+    this.#env.post({ type: 'sample', jobId: request.jobId, texts: drawn.ids.map((s) => tokenizer.decode(s)), ...(steps ? { steps } : {}) });
   }
 }
 
