@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShapedArray } from '../../../lab/worker/protocol';
 import { FRAME_BUDGET_BYTES, frameBytes, HeadsFrames } from '../../../src/widgets/headsFrames';
+import { parseHeadsFile } from '../../../src/widgets/headsReference';
 import { fitToBlock, headPatterns, headsFrame, headSummary, patternId, patternScores } from '../../../src/widgets/headsProbes';
 
 /** A (H, T, T) array whose head h puts all of every row t ≥ h on key t − h (head 0: itself), else on key 0. */
@@ -81,5 +82,14 @@ describe('the timeline’s frames', () => {
     expect(store.taken).toBe(2);
     store.clear();
     expect(store.frames).toEqual([]);
+  });
+});
+
+describe('the reference run of heads forming', () => {
+  it('reads scripts/heads-forming.ts’s file, one line back as `line`, and refuses what does not fit', () => {
+    const file = { recipe: 'x', patterns: ['previous', 'back6'], layers: 1, heads: 2, every: 50, points: [{ step: 0, scores: [0.1, 0.2, 0.3, 0.4] }, { step: 50, loss: 2, scores: [0.5, 0.6, 0.7, 0.8] }, { step: 100, scores: [1] }] };
+    expect(parseHeadsFile(file)).toEqual({ patterns: ['previous', 'line'], layers: 1, heads: 2, points: [{ step: 0, scores: [0.1, 0.2, 0.3, 0.4] }, { step: 50, scores: [0.5, 0.6, 0.7, 0.8] }] });
+    expect(parseHeadsFile({ ...file, patterns: ['previous', 'sideways'] })).toBeUndefined();
+    expect(parseHeadsFile(null)).toBeUndefined();
   });
 });
