@@ -1,7 +1,7 @@
 import type { AttentionPattern } from '../../lab/worker/protocol';
 import { AttentionMatrixView } from '../views/attentionMatrix';
 import { HeadGridView } from '../views/headGrid';
-import { headMatrix, type HeadsFrame, headSummary, patternId } from './headsProbes';
+import { evenScores, headMatrix, type HeadsFrame, headSummary, patternId } from './headsProbes';
 import type { TextKey, TextVars } from './text/define';
 import type { HEADS_TEXT } from './text/heads';
 
@@ -91,20 +91,24 @@ export class HeadsPanel {
     const { frame, tokens } = shown;
     const { t, number } = this.#opts;
     const count = this.#opts.patterns.length;
+    const baseline = evenScores(tokens, this.#opts.patterns);
+    const summary = (l: number, h: number) => headSummary(frame, l, h, count, baseline);
     this.#grid.update({
       layers: frame.layers,
       heads: frame.heads,
       size: frame.size,
       matrix: (l, h) => headMatrix(frame, l, h),
       caption: (l, h) => {
-        const pattern = shown.pattern ?? headSummary(frame, l, h, count).best;
+        const pattern = shown.pattern ?? summary(l, h).best;
+        if (pattern < 0) return frame.scores[l]!.length > 0 ? t('heads.short.even') : t('heads.captionNone');
         const score = frame.scores[l]![h * count + pattern];
-        return score === undefined || pattern < 0 ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern, true), score: number(score, 2) });
+        return score === undefined ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern, true), score: number(score, 2) });
       },
       describe: (l, h) => {
-        const s = headSummary(frame, l, h, count);
+        const s = summary(l, h);
         const vars = { layer: l, head: h, char: tokens[s.top] ?? '', position: s.top, share: number(s.share, 2) };
-        return s.best < 0 ? t('heads.describeNoScore', vars) : t('heads.describe', { ...vars, pattern: this.patternName(s.best), score: number(s.score, 2) });
+        if (s.best >= 0) return t('heads.describe', { ...vars, pattern: this.patternName(s.best), score: number(s.score, 2) });
+        return t(frame.scores[l]!.length > 0 ? 'heads.describeEven' : 'heads.describeNoScore', vars);
       },
     });
     const open = shown.open && shown.open[0] < frame.layers && shown.open[1] < frame.heads ? shown.open : undefined;

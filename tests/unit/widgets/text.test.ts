@@ -12,7 +12,7 @@ const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].ma
 describe('widget text', () => {
   it('finds every table', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
-      ['attentionHeads', 'bigramHeatmap', 'bigramTrainer', 'common', 'dynamicsTrainer', 'embeddingProjection', 'gateStrips', 'gptTrainer', 'gradientFlow', 'heads', 'headsTimeline', 'hiddenLayer', 'insideView', 'layerStats', 'lrFinder', 'lstmUnits', 'mlpRun', 'mlpTrainer', 'modelSampler', 'ngramExplorer', 'recipeTrainer', 'recurrentTrainer', 'referenceTable', 'rnnUnrolled', 'runRecord', 'runs', 'sampler'].map((f) => expect.stringMatching(new RegExp(`^${f}\\.ts:[A-Z_]+_TEXT$`))),
+      ['attentionHeads', 'attentionSteps', 'bigramHeatmap', 'bigramTrainer', 'common', 'dynamicsTrainer', 'embeddingProjection', 'gateStrips', 'gptTrainer', 'gradientFlow', 'heads', 'headsTimeline', 'hiddenLayer', 'insideView', 'layerStats', 'lrFinder', 'lstmUnits', 'mlpRun', 'mlpTrainer', 'modelSampler', 'ngramExplorer', 'recipeTrainer', 'recurrentTrainer', 'referenceTable', 'rnnUnrolled', 'runRecord', 'runs', 'sampler'].map((f) => expect.stringMatching(new RegExp(`^${f}\\.ts:[A-Z_]+_TEXT$`))),
     );
   });
 
