@@ -23,9 +23,11 @@
  * - `positions`: the chapter GPT's recipe cut to {@link SHORT_STEPS} steps, trained with and
  *   without position embeddings (the same seed, data and schedule): what positions are worth on
  *   real text, as chapter 7's trainer lets a reader try;
- * - `sampling`: the shipped Shakespeare GPT's next-character distributions over dev windows at
+ * - `sampling`: the chapter GPT's next-character distributions over dev windows at
  *   temperatures 0.5, 1 and 1.5: their entropy, the top character's probability, and how many
  *   characters the nucleus of top-p 0.9 and 0.5 holds;
+ * - `grid`: the pattern scores of every head of the shipped Shakespeare GPT and the chapter GPT on
+ *   the heads grid's opening prompt, what a reader sees before typing;
  * - `tang`: the Tang GPT on 春晓 (Meng Haoran's "Spring Morning"): each head's mean weight on the
  *   character exactly one line (6 positions) back, and whether the poem is in the training split;
  * - `table`: the reference table's rows the chapters compare.
@@ -39,6 +41,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
+import { patternScores } from '../lab/analysis/attentionPatterns';
+import type { AttentionPattern } from '../lab/worker/protocol';
+import { HEADS_PROBE_POEM } from '../lab/analysis/headsProbe';
 import { COPY_LENGTH } from '../lab/data/copyTask';
 import type { Dataset } from '../lab/data/datasets';
 import { gptFootprint } from '../lab/models/footprint';
@@ -51,7 +56,7 @@ import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss, startTraining } from '../lab/train/run';
 import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
 
-const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'tang', 'table'] as const;
+const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'grid', 'tang', 'table'] as const;
 type Group = (typeof GROUPS)[number];
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { tables: { type: 'boolean' } } });
@@ -60,19 +65,23 @@ for (const g of chosen) if (!GROUPS.includes(g)) throw new Error(`unknown group 
 
 /** The text chapter 6's step-by-step view opens on: a line of the copy task, cut after three copied letters. */
 const COPY_EXAMPLE = 'qwhdkzpe>qwh';
-/** Chapter 7's poem: Meng Haoran's 春晓, the text of the Tang GPT's heads. */
-const SPRING_MORNING = '春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。';
 /** Characters from one line of a quatrain to the same place in the next: five and a mark. */
 const LINE_STEP = 6;
 /** The GPT checkpoints chapter 7 quotes. */
 const GPTS = ['tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tang-wujue-gpt'] as const;
 /** The reference rows the chapters compare. */
 const TABLE_ROWS = ['copy-count-bigram', 'copy-attention', 'copy-attention-nopos', 'tinyshakespeare-count-bigram', 'tinyshakespeare-gpt-chapter', 'tinyshakespeare-gpt', 'tinyshakespeare-lstm', 'tang-wujue-mlp', 'tang-wujue-lstm', 'tang-wujue-gpt', 'names-rnn-chapter', 'names-lstm-chapter', 'names-gpt'];
+/** The text chapter 7's heads grid opens on. */
+const GRID_TEXT = 'To be, or not to be, that is the question:';
+/** The patterns the heads grid labels its heads with. */
+const GRID_PATTERNS = ['previous', 'self', 'start', 'induction'] as const;
 /** Steps of the `positions` group's two runs: a fifth of the chapter recipe, so both fit in a few minutes. */
 const SHORT_STEPS = 300;
 /** Temperatures and nucleus sizes the sampling section compares. */
 const TEMPERATURES = [0.5, 1, 1.5];
 const TOP_PS = [0.5, 0.9];
+/** The GPT chapter 7's Shakespeare sampler opens on. */
+const SAMPLING_MODEL = 'tinyshakespeare-gpt-chapter';
 /** Dev windows of the sampling group: 32 windows of 64 characters, 2,048 distributions. */
 const SAMPLING_WINDOWS = 32;
 
@@ -114,6 +123,7 @@ async function measureGroup(group: Group): Promise<unknown> {
   if (group === 'gpt') return gpts();
   if (group === 'positions') return positions();
   if (group === 'sampling') return sampling();
+  if (group === 'grid') return grid();
   if (group === 'tang') return tang();
   return table();
 }
@@ -354,9 +364,9 @@ async function positions() {
   return out;
 }
 
-/** The shipped Shakespeare GPT's next-character distributions over dev windows at several temperatures. */
+/** The chapter GPT's next-character distributions over dev windows at several temperatures. */
 async function sampling() {
-  const loaded = await checkpoint('tinyshakespeare-gpt');
+  const loaded = await checkpoint(SAMPLING_MODEL);
   if (!loaded) return undefined;
   const dataset = await loadLocalDataset('tinyshakespeare');
   const length = sequenceLength(dataset, loaded.spec);
@@ -364,7 +374,7 @@ async function sampling() {
   const logits = tf.tidy(() => loaded.model.forward(x).logits.reshape([-1, loaded.vocab.length]).arraySync() as number[][]); // (W*T, V)
   tf.dispose(x);
   loaded.model.dispose();
-  const out: Record<string, unknown> = { distributions: logits.length, vocab: loaded.vocab.length };
+  const out: Record<string, unknown> = { model: SAMPLING_MODEL, distributions: logits.length, vocab: loaded.vocab.length };
   for (const temperature of TEMPERATURES) {
     const dists = logits.map((row) => softmax(row.map((v) => v / temperature)));
     const sorted = dists.map((p) => [...p].sort((a, b) => b - a));
@@ -396,32 +406,69 @@ function softmax(row: number[]): number[] {
   return e.map((v) => v / s);
 }
 
-/** The Tang GPT's heads on 春晓: each head's mean weight exactly one line back, and its top pattern offset. */
+/**
+ * The scores of a head that spreads its weight evenly over every position it may see (row t:
+ * 1/(t + 1) each): what a pattern scores by chance, the baseline a head's score is read against.
+ */
+function evenScores(ids: number[], patterns: readonly AttentionPattern[]): number[] {
+  const time = ids.length;
+  const even = new Float32Array(time * time); // (T, T)
+  for (let t = 0; t < time; t++) for (let j = 0; j <= t; j++) even[t * time + j] = 1 / (t + 1);
+  return Array.from(patternScores(even, time, ids, patterns), (v) => round(v, 3));
+}
+
+/** Every block's attention weights (H, T, T each, flat) of a GPT reading `ids`. */
+function blockWeights(loaded: LoadedModel, ids: number[]): Float32Array[] {
+  const { nLayer } = loaded.spec.config as { nLayer: number };
+  const keys = Array.from({ length: nLayer }, (_, i) => `block${i}.attn.weights`);
+  return tf.tidy(() => {
+    const idx = tf.tensor2d([ids], [1, ids.length], 'int32'); // (1, T)
+    const rec = loaded.model.forward(idx, undefined, { record: keys }).intermediates!;
+    return keys.map((k) => rec[k]!.squeeze([0]).dataSync() as Float32Array); // per block (H, T, T), flat
+  });
+}
+
+/** The heads of the Shakespeare GPTs on the grid's prompt: each head's scores, and the best head per pattern. */
+async function grid() {
+  const out: Record<string, unknown> = { text: GRID_TEXT };
+  for (const id of ['tinyshakespeare-gpt', 'tinyshakespeare-gpt-chapter']) {
+    const loaded = await checkpoint(id);
+    if (!loaded) continue;
+    // Running text, as the grid reads it: no boundary before the prompt (a line data set would have one).
+    const ids = Array.from(GRID_TEXT, (c) => loaded.vocab.indexOf(c));
+    const heads = blockWeights(loaded, ids).flatMap((block, layer) => {
+      const scores = patternScores(block, ids.length, ids, GRID_PATTERNS); // (H, P), flat
+      return Array.from({ length: scores.length / GRID_PATTERNS.length }, (_, head) => ({ layer, head, ...Object.fromEntries(GRID_PATTERNS.map((p, k) => [p, round(scores[head * GRID_PATTERNS.length + k]!, 3)])) }));
+    }) as ({ layer: number; head: number } & Record<(typeof GRID_PATTERNS)[number], number>)[];
+    loaded.model.dispose();
+    const best = Object.fromEntries(GRID_PATTERNS.map((p) => {
+      const top = [...heads].sort((a, b) => b[p] - a[p])[0]!;
+      return [p, { layer: top.layer, head: top.head, score: top[p] }];
+    }));
+    out[id] = { heads, best, even: Object.fromEntries(GRID_PATTERNS.map((p, k) => [p, evenScores(ids, GRID_PATTERNS)[k]])) };
+  }
+  return out;
+}
+
+/** The Tang GPT's heads on 春晓: each head's score one line back, on the previous character and on the start (lab/analysis/attentionPatterns.ts). */
 async function tang() {
   const loaded = await checkpoint('tang-wujue-gpt');
   if (!loaded) return undefined;
   const dataset = await loadLocalDataset('tang-wujue');
-  const ids = [0, ...Array.from(SPRING_MORNING, (c) => loaded.vocab.indexOf(c))];
+  const ids = [0, ...Array.from(HEADS_PROBE_POEM, (c) => loaded.vocab.indexOf(c))];
   if (ids.includes(-1)) throw new Error('a character of 春晓 is not in the Tang vocabulary');
-  const { nLayer } = loaded.spec.config as { nLayer: number };
-  const keys = Array.from({ length: nLayer }, (_, i) => `block${i}.attn.weights`);
-  const weights = tf.tidy(() => {
-    const idx = tf.tensor2d([ids], [1, ids.length], 'int32'); // (1, T)
-    const rec = loaded.model.forward(idx, undefined, { record: keys }).intermediates!;
-    return keys.map((k) => rec[k]!.squeeze([0]).arraySync() as number[][][]); // per block (H, T, T)
+  const weights = blockWeights(loaded, ids);
+  const patterns = [{ back: LINE_STEP }, 'previous', 'start'] as const;
+  const heads = weights.flatMap((block, layer) => {
+    const scores = patternScores(block, ids.length, ids, patterns); // (H, 3), flat
+    return Array.from({ length: scores.length / patterns.length }, (_, head) => ({ layer, head, oneLineBack: round(scores[head * 3]!, 3), previous: round(scores[head * 3 + 1]!, 3), start: round(scores[head * 3 + 2]!, 3) }));
   });
-  const heads = weights.flatMap((block, layer) => block.map((w, head) => {
-    const rows = w.slice(LINE_STEP);
-    const oneLine = mean(rows.map((row, r) => row[r]!)); // row t = r + 6 puts weight on t − 6 = r
-    const previous = mean(w.slice(1).map((row, r) => row[r]!));
-    const start = mean(w.slice(1).map((row) => row[0]!));
-    return { layer, head, oneLineBack: round(oneLine, 3), previous: round(previous, 3), start: round(start, 3) };
-  }));
-  const poem = dataset.tokenizer.encode(SPRING_MORNING).join(',');
+  const poem = dataset.tokenizer.encode(HEADS_PROBE_POEM).join(',');
   const inSplit = (['train', 'dev', 'test'] as const).find((s) => dataset.splits[s].sequences.some((seq) => Array.from(seq).join(',') === poem));
   loaded.model.dispose();
   const best = [...heads].sort((a, b) => b.oneLineBack - a.oneLineBack);
-  return { text: SPRING_MORNING, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3) };
+  const [evenBack, evenPrevious, evenStart] = evenScores(ids, patterns);
+  return { text: HEADS_PROBE_POEM, positions: ids.length, split: inSplit ?? 'none', heads, bestOneLineBack: best.slice(0, 3), even: { oneLineBack: evenBack, previous: evenPrevious, start: evenStart } };
 }
 
 /** The reference rows the chapters compare. */
@@ -520,13 +567,21 @@ function markdown(r: Record<string, unknown>): string {
   type Temp = { entropy: number; top1: number; top5: number } & Record<string, { mean: number; median: number; max: number }>;
   const sa = r.sampling as (Record<string, unknown> & { distributions: number; vocab: number }) | undefined;
   if (sa) {
-    parts.push(`## Sampling (tinyshakespeare-gpt, ${sa.distributions} next-character distributions of the dev text, V = ${sa.vocab})\n\n| temperature | entropy (nats) | top character | top five | top-p 0.9: characters (mean, median, max) | top-p 0.5: characters |\n|---|---|---|---|---|---|\n${TEMPERATURES.map((t) => {
+    parts.push(`## Sampling (${String(sa.model)}, ${sa.distributions} next-character distributions of the dev text, V = ${sa.vocab})\n\n| temperature | entropy (nats) | top character | top five | top-p 0.9: characters (mean, median, max) | top-p 0.5: characters |\n|---|---|---|---|---|---|\n${TEMPERATURES.map((t) => {
       const x = sa[`t${t}`] as Temp;
       return `| ${t} | ${f(x.entropy)} | ${f(x.top1)} | ${f(x.top5)} | ${f(x['topP0.9']!.mean, 2)}, ${x['topP0.9']!.median}, ${x['topP0.9']!.max} | ${f(x['topP0.5']!.mean, 2)}, ${x['topP0.5']!.median}, ${x['topP0.5']!.max} |`;
     }).join('\n')}\n`);
   }
-  const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[] } | undefined;
-  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Mean weight of rows t ≥ ${LINE_STEP} on t − ${LINE_STEP} (one line back), of rows t ≥ 1 on t − 1 and on position 0:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
+  const gr = r.grid as (Record<string, unknown> & { text: string }) | undefined;
+  if (gr) {
+    for (const [id, x] of Object.entries(gr)) {
+      if (id === 'text' || !x) continue;
+      const g = x as { heads: ({ layer: number; head: number } & Record<string, number>)[]; best: Record<string, { layer: number; head: number; score: number }>; even?: Record<string, number> };
+      parts.push(`## ${id}'s heads on the grid's prompt "${gr.text}"\n\nPattern scores (lab/analysis/attentionPatterns.ts), layer.head counted from 0. Best per pattern: ${Object.entries(g.best).map(([p, b]) => `${p} ${b.layer}.${b.head} (${f(b.score)})`).join(', ')}. A head spreading its weight evenly would score ${Object.entries(g.even ?? {}).map(([p, v]) => `${p} ${f(v)}`).join(', ')}.\n\n| head | ${GRID_PATTERNS.join(' | ')} |\n|---|${GRID_PATTERNS.map(() => '---').join('|')}|\n${g.heads.map((h) => `| ${h.layer}.${h.head} | ${GRID_PATTERNS.map((p) => f(h[p])).join(' | ')} |`).join('\n')}\n`);
+    }
+  }
+  const tg = r.tang as { text: string; positions: number; split: string; heads: { layer: number; head: number; oneLineBack: number; previous: number; start: number }[]; even?: { oneLineBack: number; previous: number; start: number } } | undefined;
+  if (tg) parts.push(`## The Tang GPT on 春晓\n\n"${tg.text}", ${tg.positions} positions with the boundary; in the ${tg.split} split. Pattern scores (lab/analysis/attentionPatterns.ts): { back: ${LINE_STEP} } (one line back), previous, start:\n\n| head | one line back | previous | start |\n|---|---|---|---|\n${tg.even ? `| even spread | ${f(tg.even.oneLineBack)} | ${f(tg.even.previous)} | ${f(tg.even.start)} |\n` : ''}${tg.heads.map((h) => `| ${h.layer}.${h.head} | ${f(h.oneLineBack)} | ${f(h.previous)} | ${f(h.start)} |`).join('\n')}\n`);
   const tb = r.table as { rows: Record<string, { model: string; params: number; steps: number; seconds: number; train: number; dev: number; test?: number }> } | undefined;
   if (tb) parts.push(`## The reference table's rows (public/checkpoints/reference.json)\n\n| row | model | parameters | steps | seconds | train | dev | test |\n|---|---|---|---|---|---|---|---|\n${Object.entries(tb.rows).map(([id, x]) => `| ${id} | ${x.model} | ${x.params} | ${x.steps} | ${x.seconds} | ${f(x.train)} | ${f(x.dev)} | ${f(x.test)} |`).join('\n')}\n`);
   return `${parts.join('\n')}\n`;

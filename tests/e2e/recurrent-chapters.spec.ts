@@ -16,7 +16,7 @@ const CHAPTERS = [
   {
     slug: 'lstm-gru',
     prev: 'rnn',
-    next: undefined,
+    next: 'attention',
     widgets: { 'lm-gate-strips': 4, 'lm-lstm-units': 1, 'lm-recurrent-trainer': 2, 'lm-model-sampler': 1, 'lm-runs': 1 },
   },
 ] as const;
