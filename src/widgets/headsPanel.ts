@@ -1,7 +1,7 @@
 import type { AttentionPattern } from '../../lab/worker/protocol';
 import { AttentionMatrixView } from '../views/attentionMatrix';
 import { HeadGridView } from '../views/headGrid';
-import { headMatrix, type HeadsFrame, headSummary, patternId } from './headsProbes';
+import { evenScores, headMatrix, type HeadsFrame, headSummary, patternId } from './headsProbes';
 import type { TextKey, TextVars } from './text/define';
 import type { HEADS_TEXT } from './text/heads';
 
@@ -68,7 +68,7 @@ export class HeadsPanel {
         grid: t('heads.bigGrid'),
         rows: t('heads.bigRows'),
         cols: t('heads.bigCols'),
-        tableSummary: t('heads.bigColTop'),
+        tableSummary: t('heads.bigTable'),
         colPosition: t('heads.bigColPosition'),
         colQuery: t('heads.bigColQuery'),
         colTop: t('heads.bigColTop'),
@@ -78,11 +78,12 @@ export class HeadsPanel {
     this.#showBig(undefined);
   }
 
-  /** A pattern's name in the page's language. */
-  patternName(index: number): string {
+  /** A pattern's name in the page's language; `short` for a caption under a small head. */
+  patternName(index: number, short = false): string {
     const pattern = this.#opts.patterns[index];
     if (pattern === undefined) return '';
-    return typeof pattern === 'string' ? this.#opts.t(`heads.pattern.${patternId(pattern)}` as Key) : this.#opts.t('heads.pattern.back', { k: pattern.back });
+    const family = short ? 'heads.short' : 'heads.pattern';
+    return typeof pattern === 'string' ? this.#opts.t(`${family}.${patternId(pattern)}` as Key) : this.#opts.t(`${family}.back` as Key, { k: pattern.back });
   }
 
   /** Draws every head of `shown.frame` and the open head. */
@@ -90,20 +91,24 @@ export class HeadsPanel {
     const { frame, tokens } = shown;
     const { t, number } = this.#opts;
     const count = this.#opts.patterns.length;
+    const baseline = evenScores(tokens, this.#opts.patterns);
+    const summary = (l: number, h: number) => headSummary(frame, l, h, count, baseline);
     this.#grid.update({
       layers: frame.layers,
       heads: frame.heads,
       size: frame.size,
       matrix: (l, h) => headMatrix(frame, l, h),
       caption: (l, h) => {
-        const pattern = shown.pattern ?? headSummary(frame, l, h, count).best;
+        const pattern = shown.pattern ?? summary(l, h).best;
+        if (pattern < 0) return frame.scores[l]!.length > 0 ? t('heads.short.even') : t('heads.captionNone');
         const score = frame.scores[l]![h * count + pattern];
-        return score === undefined || pattern < 0 ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern), score: number(score, 2) });
+        return score === undefined ? t('heads.captionNone') : t('heads.caption', { pattern: this.patternName(pattern, true), score: number(score, 2) });
       },
       describe: (l, h) => {
-        const s = headSummary(frame, l, h, count);
+        const s = summary(l, h);
         const vars = { layer: l, head: h, char: tokens[s.top] ?? '', position: s.top, share: number(s.share, 2) };
-        return s.best < 0 ? t('heads.describeNoScore', vars) : t('heads.describe', { ...vars, pattern: this.patternName(s.best), score: number(s.score, 2) });
+        if (s.best >= 0) return t('heads.describe', { ...vars, pattern: this.patternName(s.best), score: number(s.score, 2) });
+        return t(frame.scores[l]!.length > 0 ? 'heads.describeEven' : 'heads.describeNoScore', vars);
       },
     });
     const open = shown.open && shown.open[0] < frame.layers && shown.open[1] < frame.heads ? shown.open : undefined;
@@ -126,6 +131,7 @@ export class HeadsPanel {
     const { t, number } = this.#opts;
     this.#bigBox.dataset.open = open ? `${open.layer},${open.head}` : '';
     this.#big.element.hidden = !open;
+    this.#bigTitle.className = open ? 'heads-big-title' : 'widget-caption';
     if (!open) {
       this.#bigTitle.textContent = t('heads.bigEmpty');
       this.#bigScores.textContent = '';

@@ -1,3 +1,5 @@
+import { patternScores as scorePatterns } from '../../lab/analysis/attentionPatterns';
+import { HEADS_PATTERNS } from '../../lab/analysis/headsProbe';
 import type { AttentionPattern, InspectInput, ModelInfo, ShapedArray } from '../../lab/worker/protocol';
 import { type ProbeTemplate } from './probeTemplates';
 
@@ -8,8 +10,8 @@ import { type ProbeTemplate } from './probeTemplates';
  * lab/analysis/attentionPatterns.ts), (H, P). The model computes both; the views only draw.
  */
 
-/** The patterns every view scores, in the order of the probe's last axis: attending to the previous character, to itself, to the start, and induction. */
-export const BASE_PATTERNS: readonly AttentionPattern[] = ['previous', 'self', 'start', 'induction'];
+/** The patterns every view scores, in the order of the probe's last axis: the reference run's (lab/analysis/headsProbe.ts). */
+export const BASE_PATTERNS: readonly AttentionPattern[] = HEADS_PATTERNS;
 
 /** Longest text the grid takes from the reader or a link: twice the shipped GPT's block; the model's block cuts it further. */
 export const MAX_HEADS_TEXT = 128;
@@ -115,9 +117,29 @@ export function headMatrix(frame: HeadsFrame, layer: number, head: number): Floa
   return frame.weights[layer]!.subarray(head * n, (head + 1) * n);
 }
 
+/** Least lift over an even spread for a head to be named by a pattern: below it, the head is "spread out". */
+export const MIN_LIFT = 0.05;
+
+/**
+ * The scores of a head that spreads every row evenly over the past (1/(t+1) on each key j ≤ t)
+ * on the same tokens: the baseline a head's scores are compared with (an even head scores
+ * 1/(t+1) on "previous" too), as scripts/heads-forming.ts compares them.
+ */
+export function evenScores(tokens: readonly string[], patterns: readonly AttentionPattern[]): Float32Array {
+  const size = tokens.length;
+  const even = new Float32Array(size * size);
+  for (let t = 0; t < size; t++) for (let j = 0; j <= t; j++) even[t * size + j] = 1 / (t + 1);
+  const ids = new Map<string, number>();
+  const tokenIds = tokens.map((c) => ids.get(c) ?? (ids.set(c, ids.size), ids.size - 1));
+  return scorePatterns(even, size, tokenIds, patterns);
+}
+
 /** What one head is best described by. */
 export interface HeadSummary {
-  /** Index (into the view's patterns) of the pattern it scores highest on, -1 without scores. */
+  /**
+   * Index (into the view's patterns) of the pattern it scores highest on above an even spread
+   * (`baseline`), -1 without scores or when no pattern lifts it by {@link MIN_LIFT}.
+   */
   best: number;
   /** That score, NaN without scores. */
   score: number;
@@ -127,17 +149,20 @@ export interface HeadSummary {
   share: number;
 }
 
-/** The strongest pattern of head `head` of block `layer`, and where most of its attention goes. */
-export function headSummary(frame: HeadsFrame, layer: number, head: number, patternCount: number): HeadSummary {
+/** The strongest pattern of head `head` of block `layer` against `baseline` ({@link evenScores}), and where most of its attention goes. */
+export function headSummary(frame: HeadsFrame, layer: number, head: number, patternCount: number, baseline?: ArrayLike<number>): HeadSummary {
   const scores = frame.scores[layer]!;
   let best = -1;
   let score = NaN;
+  let lift = MIN_LIFT;
   if (scores.length >= (head + 1) * patternCount) {
     for (let p = 0; p < patternCount; p++) {
       const s = scores[head * patternCount + p]!;
-      if (best < 0 || s > score) {
+      const l = s - (baseline?.[p] ?? 0);
+      if (Number.isFinite(l) && l >= lift) {
         best = p;
         score = s;
+        lift = l;
       }
     }
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ShapedArray } from '../../../lab/worker/protocol';
 import { FRAME_BUDGET_BYTES, frameBytes, HeadsFrames } from '../../../src/widgets/headsFrames';
-import { fitToBlock, headPatterns, headsFrame, headSummary, patternId, patternScores } from '../../../src/widgets/headsProbes';
+import { parseHeadsFile } from '../../../src/widgets/headsReference';
+import { evenScores, fitToBlock, headPatterns, headsFrame, headSummary, patternId, patternScores } from '../../../src/widgets/headsProbes';
 
 /** A (H, T, T) array whose head h puts all of every row t ≥ h on key t − h (head 0: itself), else on key 0. */
 function shifted(heads: number, size: number): ShapedArray {
@@ -21,8 +22,8 @@ function frameAt(step: number, layers = 2, heads = 2, size = 4) {
 
 describe('the heads views’ probes', () => {
   it('name the patterns and add one line back for verse', () => {
-    expect(headPatterns().map(patternId)).toEqual(['previous', 'self', 'start', 'induction']);
-    expect(headPatterns(6).map(patternId)).toEqual(['previous', 'self', 'start', 'induction', 'back6']);
+    expect(headPatterns().map(patternId)).toEqual(['previous', 'start', 'induction', 'self']);
+    expect(headPatterns(6).map(patternId)).toEqual(['previous', 'start', 'induction', 'self', 'back6']);
   });
 
   it('cut a text to the block, counting only the characters the model reads, and the boundary of a line model', () => {
@@ -49,6 +50,24 @@ describe('the heads views’ probes', () => {
     // Head 1: rows 0 and 1 on key 0, row 2 on 1, row 3 on 2: key 0 has half the weight.
     expect(headSummary(frame, 1, 1, 2)).toMatchObject({ best: 1, top: 0, share: 0.5 });
     expect(patternScores(frame, 0, 2).map((x) => Math.round(x * 10) / 10)).toEqual([0, 0.2, 1, 1.2]);
+  });
+});
+
+describe('a head against an even spread', () => {
+  it('is named by the pattern that lifts it most above an even head, and by none when none does', () => {
+    const tokens = ['a', 'b', 'a', 'b'];
+    const patterns = headPatterns();
+    const baseline = evenScores(tokens, patterns);
+    // An even head: 1/(t+1) on the previous character (mean over rows 1..3 of 1/2, 1/3, 1/4).
+    expect(baseline[0]).toBeCloseTo((1 / 2 + 1 / 3 + 1 / 4) / 3, 5);
+    const size = 4;
+    const even = new Float32Array(size * size);
+    for (let t = 0; t < size; t++) for (let j = 0; j <= t; j++) even[t * size + j] = 1 / (t + 1);
+    const evenFrame = { step: 0, layers: 1, heads: 1, size, weights: [even], scores: [Float32Array.from(baseline)] };
+    expect(headSummary(evenFrame, 0, 0, patterns.length, baseline).best).toBe(-1);
+    const previous = frameAt(0, 1, 2, 4);
+    previous.scores = [Float32Array.from([...baseline, 1, ...baseline.slice(1)])];
+    expect(headSummary(previous, 0, 1, patterns.length, baseline)).toMatchObject({ best: 0, score: 1 });
   });
 });
 
@@ -81,5 +100,14 @@ describe('the timeline’s frames', () => {
     expect(store.taken).toBe(2);
     store.clear();
     expect(store.frames).toEqual([]);
+  });
+});
+
+describe('the reference run of heads forming', () => {
+  it('reads scripts/heads-forming.ts’s file, one line back as `line`, and refuses what does not fit', () => {
+    const file = { recipe: 'x', patterns: ['previous', 'back6'], layers: 1, heads: 2, every: 50, points: [{ step: 0, scores: [0.1, 0.2, 0.3, 0.4] }, { step: 50, loss: 2, scores: [0.5, 0.6, 0.7, 0.8] }, { step: 100, scores: [1] }] };
+    expect(parseHeadsFile(file)).toEqual({ patterns: ['previous', 'line'], layers: 1, heads: 2, points: [{ step: 0, scores: [0.1, 0.2, 0.3, 0.4] }, { step: 50, scores: [0.5, 0.6, 0.7, 0.8] }] });
+    expect(parseHeadsFile({ ...file, patterns: ['previous', 'sideways'] })).toBeUndefined();
+    expect(parseHeadsFile(null)).toBeUndefined();
   });
 });

@@ -36,7 +36,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   return { inputs: Object.keys(result.metafile.inputs), bytes: result.outputFiles.reduce((s, f) => s + f.contents.length, 0) };
 }
 
-const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler', 'rnnUnrolled', 'gradientFlow', 'gptTrainer', 'attentionSteps'].map((m) => `src/widgets/${m}.ts`);
+const PAGE_MODULES = ['bigramHeatmap', 'ngramExplorer', 'bigramTrainer', 'sampler', 'recipeTrainer', 'mlpTrainer', 'embeddingProjection', 'hiddenLayer', 'runsPanel', 'lrFinder', 'dynamicsTrainer', 'layerStats', 'gateStrips', 'lstmUnits', 'recurrentTrainer', 'modelSampler', 'rnnUnrolled', 'gradientFlow', 'gptTrainer', 'attentionSteps', 'attentionHeads', 'headsTimeline'].map((m) => `src/widgets/${m}.ts`);
 
 describe('what pages and the counting worker load', () => {
   it.each(PAGE_MODULES)('%s imports no tfjs', async (entry) => {
