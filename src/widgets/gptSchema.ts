@@ -90,6 +90,14 @@ export function recipeValues(id: string): Omit<GptValues, 'backend'> {
 }
 
 /**
+ * Fewest steps between two evaluations of a shortened GPT run: a whole evaluation of
+ * Shakespeare's dev split takes as long as about 40 of the chapter GPT's steps in a tab (10 s on
+ * wasm, measured 2026-11-30), so a 40-step run that kept the recipe's 15 evaluations would spend
+ * most of its time evaluating.
+ */
+const MIN_EVAL_EVERY = 10;
+
+/**
  * `base`'s plan with the reader's model and run: the layers, heads, width, block, dropout and
  * positions on the recipe's other choices (bias, tying, init), the seed for both the weights and
  * the batches, and planWith's rate (the recipe's schedule scaled), batch, steps and evaluations.
@@ -107,7 +115,7 @@ function planOn(base: Recipe, values: GptValues): TrainingPlan {
     seed: values.seed,
     ...(values.pos === 'off' ? { positions: false } : {}),
   };
-  return planWith(base.plan, { kind: 'gpt', config }, { learningRate: values.lr, batchSize: Number(values.batch), steps: values.steps, seed: values.seed });
+  return planWith(base.plan, { kind: 'gpt', config }, { learningRate: values.lr, batchSize: Number(values.batch), steps: values.steps, seed: values.seed }, MIN_EVAL_EVERY);
 }
 
 /**

@@ -41,12 +41,14 @@ export function referenceFor(curves: readonly ReferenceCurve[], plan: TrainingPl
 /**
  * `base` (a recipe's plan) with another model, rate (the cosine schedule ends at the same share
  * of it as the recipe's does), batch, steps and seed. Evaluations keep the recipe's count, so
- * the curve has as many points whatever the steps.
+ * the curve has as many points whatever the steps, but come at most every `minEvalEvery` steps
+ * (or the recipe's own cadence, if shorter): a trainer whose evaluations are slow says so.
  */
-export function planWith(base: TrainingPlan, model: ModelSpec, run: Pick<TrainingPlan, 'learningRate' | 'batchSize' | 'steps' | 'seed'>): TrainingPlan {
+export function planWith(base: TrainingPlan, model: ModelSpec, run: Pick<TrainingPlan, 'learningRate' | 'batchSize' | 'steps' | 'seed'>, minEvalEvery = 1): TrainingPlan {
   const evaluations = Math.max(1, Math.round(base.steps / base.evalEvery));
   // The recipe's own rate keeps its floor as written (a product and a quotient may round it off).
   const floor = (min: number) => (run.learningRate === base.learningRate ? min : (run.learningRate * min) / base.learningRate);
   const scheduled = base.minLearningRate !== undefined ? { minLearningRate: floor(base.minLearningRate) } : {};
-  return { ...base, ...scheduled, ...run, model, evalEvery: Math.max(1, Math.round(run.steps / evaluations)) };
+  const evalEvery = Math.max(Math.min(minEvalEvery, base.evalEvery), Math.round(run.steps / evaluations));
+  return { ...base, ...scheduled, ...run, model, evalEvery };
 }

@@ -62,6 +62,12 @@ describe('the GPT trainer’s plan', () => {
     expect(gptPlan({ ...plain, data: 'names', block: '16', steps: 100 }).model.config).toMatchObject({ bias: true, tieWeights: false, init: 'pytorch' });
   });
 
+  it('evaluates a shortened run at most every 10 steps, and the full recipe at its own cadence', () => {
+    expect(gptPlan({ ...plain, steps: 40 }).evalEvery).toBe(10);
+    expect(gptPlan({ ...plain, steps: 3000 }).evalEvery).toBe(200);
+    expect(gptPlan(copy).evalEvery).toBe(recipe('copy-attention').plan.evalEvery);
+  });
+
   it('round-trips every setting through the URL', () => {
     const values: GptValues = { ...plain, data: 'copy', layers: '2', heads: '2', embd: '48', block: '18', dropout: 0.1, pos: 'off', lr: 0.0005, batch: '64', steps: 30, seed: 42, backend: 'wasm' };
     const params = new URLSearchParams();
