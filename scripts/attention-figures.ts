@@ -40,7 +40,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
+import { loadLocalDataset, REPO_ROOT, shippedCheckpoint as checkpoint, useNodeBackend } from '../lab/cli/environment';
 import { patternScores } from '../lab/analysis/attentionPatterns';
 import type { AttentionPattern } from '../lab/worker/protocol';
 import { HEADS_PROBE_POEM } from '../lab/analysis/headsProbe';
@@ -54,7 +54,7 @@ import type { LanguageModel } from '../lab/models/model';
 import { displayToken } from '../lab/tokenizers/char';
 import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss, startTraining } from '../lab/train/run';
-import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
+import type { LoadedModel } from '../lab/worker/loadModel';
 
 const GROUPS = ['copy', 'scaling', 'gpt', 'positions', 'sampling', 'grid', 'tang', 'table'] as const;
 type Group = (typeof GROUPS)[number];
@@ -105,16 +105,6 @@ for (const group of chosen) {
   await save(); // after every group: a run stopped halfway keeps what it measured
 }
 console.log(JSON.stringify(results, null, 1));
-
-/** A shipped checkpoint, or undefined when its file is not there yet. */
-async function checkpoint(id: string): Promise<LoadedModel | undefined> {
-  const path = `${REPO_ROOT}public/checkpoints/${id}.ckpt`;
-  if (!existsSync(path)) {
-    process.stderr.write(`no ${id}.ckpt: its figures are skipped\n`);
-    return undefined;
-  }
-  return modelFromCheckpoint(new Uint8Array(await readFile(path)), `the checkpoint ${id}`);
-}
 
 /** Measures one group. */
 async function measureGroup(group: Group): Promise<unknown> {

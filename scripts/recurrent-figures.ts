@@ -32,7 +32,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadLocalDataset, REPO_ROOT, useNodeBackend } from '../lab/cli/environment';
+import { loadLocalDataset, REPO_ROOT, shippedCheckpoint as checkpoint, useNodeBackend } from '../lab/cli/environment';
 import type { Dataset } from '../lab/data/datasets';
 import type { LanguageModel } from '../lab/models/model';
 import { createModel } from '../lab/models/registry';
@@ -40,7 +40,6 @@ import { displayToken } from '../lab/tokenizers/char';
 import { recipe } from '../lab/train/recipes';
 import { sequencePass } from '../lab/train/batches';
 import { sequenceLength, splitLoss } from '../lab/train/run';
-import { type LoadedModel, modelFromCheckpoint } from '../lab/worker/loadModel';
 
 const GROUPS = ['cells', 'table', 'emma', 'gates', 'jacobian', 'text'] as const;
 type Group = (typeof GROUPS)[number];
@@ -81,16 +80,6 @@ for (const group of chosen) {
   await save(); // after every group: a run stopped halfway keeps what it measured
 }
 console.log(JSON.stringify(results, null, 1));
-
-/** A shipped checkpoint, or undefined when its file is not there yet. */
-async function checkpoint(id: string): Promise<LoadedModel | undefined> {
-  const path = `${REPO_ROOT}public/checkpoints/${id}.ckpt`;
-  if (!existsSync(path)) {
-    process.stderr.write(`no ${id}.ckpt: its figures are skipped\n`);
-    return undefined;
-  }
-  return modelFromCheckpoint(new Uint8Array(await readFile(path)), `the checkpoint ${id}`);
-}
 
 /** Measures one group. */
 async function measureGroup(group: Group): Promise<unknown> {

@@ -92,6 +92,10 @@ for (const chapter of CHAPTERS) {
         const order = await page.locator(TAGS.join(', ')).evaluateAll((els) => els.map((el) => el.localName));
         expect(order).toEqual([...chapter.widgets]);
         await drawAll(page);
+        if (chapter.slug === 'transformer') {
+          // The reader's GPT's sampler: the distribution its first character was drawn from, shown, sums to 1.
+          await expect(page.locator('lm-model-sampler[data-url-prefix="sample"]')).toHaveAttribute('data-shown-sum', '1.000000');
+        }
         const nav = page.locator('nav.prev-next');
         await expect(nav.locator('a[rel="prev"]')).toHaveAttribute('href', new RegExp(`/${lang}/${chapter.prev}/$`));
         if (chapter.next) await expect(nav.locator('a[rel="next"]')).toHaveAttribute('href', new RegExp(`/${lang}/${chapter.next}/$`));
