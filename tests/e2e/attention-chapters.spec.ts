@@ -31,6 +31,9 @@ const LANGS = [
   { lang: 'zh-cn', html: 'zh-CN', exercises: '练习', answer: '答案' },
 ] as const;
 
+/** The language each chapter's keyboard walk runs in. */
+const KEYBOARD_LANG: Record<(typeof CHAPTERS)[number]['slug'], string> = { attention: 'zh-cn', transformer: 'en' };
+
 /** Every widget tag of the two chapters. */
 const TAGS = [...new Set(CHAPTERS.flatMap((c) => c.widgets))];
 
@@ -103,7 +106,9 @@ for (const chapter of CHAPTERS) {
         expect(problems.consoleErrors).toEqual([]);
       });
 
-      test('the keyboard reaches every control of every widget, and the exercises', async ({ page }) => {
+      // The keyboard path is the same in both languages, and each widget's own spec walks it in both:
+      // here chapter 6 is walked in Chinese and chapter 7 in English, to keep CI short.
+      if (lang === KEYBOARD_LANG[chapter.slug]) test('the keyboard reaches every control of every widget, and the exercises', async ({ page }) => {
         await page.goto(`/${lang}/${chapter.slug}/${chapter.query}`);
         await drawAll(page);
         await page.evaluate(() => window.scrollTo(0, 0));

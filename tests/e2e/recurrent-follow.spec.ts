@@ -25,26 +25,26 @@ async function train(trainer: Locator): Promise<void> {
   await expect(trainer).toHaveAttribute('data-state', 'done', { timeout: RUN_MS });
 }
 
-for (const lang of ['en', 'zh-cn'] as const) {
-  test(`${lang}: the LSTM trainer’s run redraws the gate strips that follow it, with gates unlike the checkpoint’s`, async ({ page, problems }) => {
-    await page.goto(`/${lang}/lstm-gru/?lstm.steps=${STEPS}&lstm.backend=wasm`);
-    const strips = page.locator('lm-gate-strips[data-url-prefix="gates-lstm"]');
-    await strips.scrollIntoViewIfNeeded();
-    await expect(strips).toHaveAttribute('data-strips', '4', { timeout: 60_000 });
-    await expect(strips).toHaveAttribute('data-source', 'checkpoint');
-    const cells = '.char-strip tbody td';
-    const shipped = await shownNumbers(strips, cells);
-    expect(shipped).toMatch(/\d/);
+// The follow path is the same in both languages: the LSTM's run is followed in Chinese, the RNN's below in English.
+const lang = 'zh-cn';
+test(`${lang}: the LSTM trainer’s run redraws the gate strips that follow it, with gates unlike the checkpoint’s`, async ({ page, problems }) => {
+  await page.goto(`/${lang}/lstm-gru/?lstm.steps=${STEPS}&lstm.backend=wasm`);
+  const strips = page.locator('lm-gate-strips[data-url-prefix="gates-lstm"]');
+  await strips.scrollIntoViewIfNeeded();
+  await expect(strips).toHaveAttribute('data-strips', '4', { timeout: 60_000 });
+  await expect(strips).toHaveAttribute('data-source', 'checkpoint');
+  const cells = '.char-strip tbody td';
+  const shipped = await shownNumbers(strips, cells);
+  expect(shipped).toMatch(/\d/);
 
-    await train(page.locator('lm-recurrent-trainer[data-url-prefix="lstm"]'));
-    await expect(strips).toHaveAttribute('data-source', 'reader');
-    await expect(strips).toHaveAttribute('data-step', String(STEPS), { timeout: 30_000 });
-    await expect(strips).toHaveAttribute('data-strips', '4');
-    await expect(strips).toHaveAttribute('data-columns', '5'); // ⏎ e m m a, as the checkpoint read it
-    await expect.poll(() => shownNumbers(strips, cells)).not.toEqual(shipped);
-    expect(problems.consoleErrors).toEqual([]);
-  });
-}
+  await train(page.locator('lm-recurrent-trainer[data-url-prefix="lstm"]'));
+  await expect(strips).toHaveAttribute('data-source', 'reader');
+  await expect(strips).toHaveAttribute('data-step', String(STEPS), { timeout: 30_000 });
+  await expect(strips).toHaveAttribute('data-strips', '4');
+  await expect(strips).toHaveAttribute('data-columns', '5'); // ⏎ e m m a, as the checkpoint read it
+  await expect.poll(() => shownNumbers(strips, cells)).not.toEqual(shipped);
+  expect(problems.consoleErrors).toEqual([]);
+});
 
 test('the RNN trainer’s run redraws the unrolled state, and after it a new text is read by the reader’s model', async ({ page, problems }) => {
   await page.goto(`/en/rnn/?rnn.steps=${STEPS}&rnn.backend=wasm`);
