@@ -37,10 +37,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, shippedCheckpoint as checkpoint, useNodeBackend } from '../lab/cli/environment';
+import { openFigures } from '../lab/cli/figuresFile';
 import { patternScores } from '../lab/analysis/attentionPatterns';
 import type { AttentionPattern } from '../lab/worker/protocol';
 import { HEADS_PROBE_POEM } from '../lab/analysis/headsProbe';
@@ -88,12 +88,11 @@ const SAMPLING_WINDOWS = 32;
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-const jsonPath = `${REPO_ROOT}docs/attention-figures.json`;
-const previous = await readFile(jsonPath, 'utf8').then((s) => JSON.parse(s) as Record<string, unknown>, () => ({}) as Record<string, unknown>);
-const results: Record<string, unknown> = { ...previous };
+const figures = await openFigures(`${REPO_ROOT}docs/attention-figures.json`, `${REPO_ROOT}docs/ATTENTION.md`, markdown);
+const results = figures.results;
 
 if (values.tables) {
-  await writeFile(`${REPO_ROOT}docs/ATTENTION.md`, markdown(results));
+  await figures.writeTables();
   process.exit(0);
 }
 
@@ -102,7 +101,7 @@ const started = performance.now();
 
 for (const group of chosen) {
   results[group] = await measureGroup(group);
-  await save(); // after every group: a run stopped halfway keeps what it measured
+  await figures.save(backend, started); // after every group: a run stopped halfway keeps what it measured
 }
 console.log(JSON.stringify(results, null, 1));
 
@@ -470,14 +469,6 @@ async function table() {
     if (row) rows[id] = { model: row.model, params: row.params, steps: row.steps, seconds: round(row.seconds, 1), train: round(row.train), dev: round(row.dev), test: row.test === undefined ? undefined : round(row.test) };
   }
   return { rows };
-}
-
-/** Writes the JSON and the Markdown with what is measured so far. */
-async function save(): Promise<void> {
-  results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend, tfjs: tf.version.tfjs, date: new Date().toISOString().slice(0, 10) };
-  results.seconds = Math.round((performance.now() - started) / 1000);
-  await writeFile(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
-  await writeFile(`${REPO_ROOT}docs/ATTENTION.md`, markdown(results));
 }
 
 /** docs/ATTENTION.md: the chapters' figures as tables. */

@@ -29,10 +29,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadLocalDataset, REPO_ROOT, shippedCheckpoint as checkpoint, useNodeBackend } from '../lab/cli/environment';
+import { openFigures } from '../lab/cli/figuresFile';
 import type { Dataset } from '../lab/data/datasets';
 import type { LanguageModel } from '../lab/models/model';
 import { createModel } from '../lab/models/registry';
@@ -62,12 +62,11 @@ const TABLE_ROWS = ['names-count-bigram', 'names-mlp-lecture', 'names-mlp', 'nam
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-const jsonPath = `${REPO_ROOT}docs/recurrent-figures.json`;
-const previous = await readFile(jsonPath, 'utf8').then((s) => JSON.parse(s) as Record<string, unknown>, () => ({}) as Record<string, unknown>);
-const results: Record<string, unknown> = { ...previous };
+const figures = await openFigures(`${REPO_ROOT}docs/recurrent-figures.json`, `${REPO_ROOT}docs/RECURRENT.md`, markdown);
+const results = figures.results;
 
 if (values.tables) {
-  await writeFile(`${REPO_ROOT}docs/RECURRENT.md`, markdown(results));
+  await figures.writeTables();
   process.exit(0);
 }
 
@@ -77,7 +76,7 @@ const started = performance.now();
 
 for (const group of chosen) {
   results[group] = await measureGroup(group);
-  await save(); // after every group: a run stopped halfway keeps what it measured
+  await figures.save(backend, started); // after every group: a run stopped halfway keeps what it measured
 }
 console.log(JSON.stringify(results, null, 1));
 
@@ -305,14 +304,6 @@ async function textFacts() {
     emma: nameLines.filter((l) => l === NAME).length,
     longerThanEmma: nameLines.filter((l) => l.startsWith(NAME) && l.length > NAME.length).length,
   };
-}
-
-/** Writes the JSON and the Markdown with what is measured so far. */
-async function save(): Promise<void> {
-  results.machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, backend, tfjs: tf.version.tfjs, date: new Date().toISOString().slice(0, 10) };
-  results.seconds = Math.round((performance.now() - started) / 1000);
-  await writeFile(jsonPath, `${JSON.stringify(results, null, 1)}\n`);
-  await writeFile(`${REPO_ROOT}docs/RECURRENT.md`, markdown(results));
 }
 
 /** docs/RECURRENT.md: the chapters' figures as tables. */
