@@ -9,6 +9,7 @@ import { mergeText } from './text/define';
 import { INSIDE_VIEW_TEXT } from './text/insideView';
 import { RNN_UNROLLED_TEXT } from './text/rnnUnrolled';
 import { MAX_TEXT, NEXT_TOP, stateMatrix, UNROLL_PROBES, unrollInput } from './unrolledProbes';
+import { skippedList } from './typedText';
 import { readUrlText, writeUrlText } from './urlText';
 import { declareInput } from './watchInputs';
 
@@ -201,7 +202,7 @@ class RnnUnrolledElement extends InsideView<typeof SCHEMA, typeof TEXT> {
     );
     this.dataset.skipped = String(read.skipped.length);
     if (read.chars.length === 0) return this.#note(this.t('unroll.empty'));
-    if (read.skipped.length > 0) return this.#note(this.t('unroll.skipped', { chars: read.skipped.map((i) => `“${read.chars[i]}”`).join(this.locale === 'zh-cn' ? '、' : ', ') }));
+    if (read.skipped.length > 0) return this.#note(this.t('unroll.skipped', { chars: skippedList(read, this.locale) }));
     this.#note('');
   }
 

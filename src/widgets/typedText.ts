@@ -65,7 +65,8 @@ export function bindTypedText(o: TypedTextOptions): TypedText {
   };
 }
 
-/** The characters a read left out, quoted and listed as the page's language lists them: “é”, “{”. */
+/** The characters a read left out, each once, quoted and listed as the page's language lists them: “é”, “{”. */
 export function skippedList(read: ReadText, locale: Locale): string {
-  return read.skipped.map((i) => `“${read.chars[i]}”`).join(locale === 'zh-cn' ? '、' : ', ');
+  const distinct = [...new Set(read.skipped.map((i) => read.chars[i]))];
+  return distinct.map((c) => `“${c}”`).join(locale === 'zh-cn' ? '、' : ', ');
 }

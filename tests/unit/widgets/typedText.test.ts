@@ -49,4 +49,9 @@ describe('skippedList', () => {
     expect(skippedList(read, 'en')).toBe('“é”, “{”');
     expect(skippedList(read, 'zh-cn')).toBe('“é”、“{”');
   });
+
+  it('names a character left out many times once', () => {
+    const read = { chars: ['A', 'b', 'A', 'A', '😀', 'A'], tokens: ['b'], at: [1], skipped: [0, 2, 3, 4, 5], boundary: '\n' };
+    expect(skippedList(read, 'en')).toBe('“A”, “😀”');
+  });
 });
