@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { registerBackends } from '../../lab/backend/register';
+import { type BackendSettings, registerBackends } from '../../lab/backend/register';
+import { chooseWasmThreads } from '../../lab/backend/threads';
 import { buildDataset, DATASETS } from '../../lab/data/datasets';
 import { GPT, nanoGptShakespeareCpu } from '../../lab/models/gpt';
 import { numParams } from '../../lab/models/model';
@@ -14,7 +15,7 @@ import { sequenceBatches } from '../../lab/train/batches';
 import { AdamW } from '../../lab/train/optim';
 import { Trainer, type TrainerOptions } from '../../lab/train/trainer';
 import { describeBrowser, errorMessage, matmulProbe, profileKernels, report, stepClock, wasmInfo } from './harness';
-import { type PageOptions, parsePageOptions } from './protocol';
+import { type PageOptions, parsePageOptions, type ThreadReport } from './protocol';
 
 /** The machine's logical cores, read before registerBackends, which may report more to tfjs's wasm module. */
 const CORES = navigator.hardwareConcurrency;
@@ -22,8 +23,32 @@ const CORES = navigator.hardwareConcurrency;
 /** Seed of the weights and the batches. */
 const SEED = 1337;
 
+/**
+ * Registers the backends with the wasm thread count the page asks for: `auto` as the site's
+ * worker will size it (`chooseWasmThreads`, then that count), or a fixed number.
+ */
+async function registerWithThreads(o: PageOptions): Promise<ThreadReport | undefined> {
+  if (o.backend !== 'wasm') {
+    registerBackends('/wasm/', { cores: CORES }); // the choice only matters on wasm: measure nothing
+    return undefined;
+  }
+  const choice = o.threads === 'auto' ? await chooseWasmThreads(CORES) : { threads: o.threads, cores: CORES, freeCores: CORES, measuredMs: 0, reason: 'fixed' as const };
+  registerBackends('/wasm/', settingsFor(choice.threads));
+  return { requested: o.threads, ...choice };
+}
+
+/**
+ * Backend settings that give tfjs's wasm backend `threads` threads. BackendSettings takes only
+ * the cores, sized by `wasmThreads`, so this asks for the cores that map to the count:
+ * wasmThreads(1) = 1, wasmThreads(2) = 2 and wasmThreads(2k) = k up to 8.
+ */
+function settingsFor(threads: number): BackendSettings {
+  return { cores: threads <= 1 ? 1 : 2 * threads };
+}
+
 async function main(o: PageOptions): Promise<void> {
   try {
+    const threadChoice = await registerWithThreads(o);
     // setBackend resolves false (rather than throwing) when a backend fails to initialize.
     if (!(await tf.setBackend(o.backend))) throw new Error(`${o.backend} is not available in this browser`);
     await tf.ready();
@@ -34,7 +59,7 @@ async function main(o: PageOptions): Promise<void> {
       hardwareConcurrency: CORES,
       userAgent: navigator.userAgent,
       ...(await describeBrowser()),
-      ...(o.backend === 'wasm' ? { wasm: await wasmInfo(tf, getThreadsCount) } : {}),
+      ...(o.backend === 'wasm' ? { wasm: await wasmInfo(tf, getThreadsCount), threadChoice } : {}),
     });
   } catch (err) {
     return report({ type: 'error', phase: 'backend', message: errorMessage(err) });
@@ -116,5 +141,4 @@ async function setup(o: PageOptions): Promise<{ model: GPT; trainer: Trainer; op
   return { model, trainer, options, clock };
 }
 
-registerBackends('/wasm/', { cores: CORES }); // the site's thread policy
 void main(parsePageOptions(location.search)).finally(() => report({ type: 'done' }));

@@ -28,6 +28,12 @@ export interface PageOptions {
   lr: number;
   /** Profile one more training step after the timed ones (tf.profile) and report its kernels. */
   profile: boolean;
+  /**
+   * wasm threads for ours: `auto` asks `chooseWasmThreads` (lab/backend/threads.ts), as the
+   * site's worker does; a number asks for that many. A page without cross-origin isolation has
+   * 1 thread whatever is asked. The peer's page ignores it.
+   */
+  threads: 'auto' | number;
 }
 
 /** Reads {@link PageOptions} from a query string; throws on a missing or non-numeric field. */
@@ -50,7 +56,32 @@ export function parsePageOptions(search: string): PageOptions {
     embd: num('embd'),
     lr: num('lr'),
     profile: params.get('profile') === '1',
+    threads: parseThreads(params.get('threads')),
   };
+}
+
+/** `threads=auto` (the default) or a whole number from 1 to 8 (tfjs's pool holds at most 8). */
+function parseThreads(value: string | null): 'auto' | number {
+  if (value === null || value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`threads must be auto or 1 to 8, not ${value}`);
+  return n;
+}
+
+/** How ours sized its wasm thread pool: what was asked, what was chosen, and why. */
+export interface ThreadReport {
+  /** The page's `threads` setting. */
+  requested: 'auto' | number;
+  /** Threads registered with tfjs (the page runs 1 all the same without cross-origin isolation). */
+  threads: number;
+  /** Logical cores the page saw (`navigator.hardwareConcurrency`). */
+  cores: number;
+  /** Cores `chooseWasmThreads` found free (`cores` where it measured nothing or was not asked). */
+  freeCores: number;
+  /** Milliseconds `chooseWasmThreads` took (0 where it measured nothing or was not asked). */
+  measuredMs: number;
+  /** `measured` or `policy` (from `chooseWasmThreads`), or `fixed` (a number in the URL). */
+  reason: 'measured' | 'policy' | 'fixed';
 }
 
 /** How the wasm backend came up. */
@@ -90,6 +121,8 @@ export type BenchMessage =
       /** WebGPU adapter vendor/architecture, or null without one. */
       webgpuAdapter: string | null;
       wasm?: WasmInfo;
+      /** Ours on wasm only: how the thread count was chosen. */
+      threadChoice?: ThreadReport;
     }
   /** The matmul probe: float32 (N, N) x (N, N) on the page's backend; GFLOP/s = 2N³ / time. */
   | { type: 'matmul'; n: number; iters: number; msPerMatmul: number; gflops: number }
