@@ -219,6 +219,7 @@ const stringValues = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) =>
 /** The 1-minute load average: runnable processes, ours included, averaged over the last minute. */
 const load1 = () => round(loadavg()[0], 2);
 
+const roundOrNull = (x, digits) => (x === null ? null : round(x, digits));
 const median = (xs) => {
   const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
   if (s.length === 0) return null;
@@ -355,8 +356,8 @@ const rows = variants.map((v) => {
     ...(choice ? { threadChoice: choice } : {}),
     rounds: v.runs.length,
     ok: ok.length,
-    tokensPerSec: median(ok.map((r) => r.tokensPerSec)),
-    msPerStep: median(ok.map((r) => r.msPerStep)),
+    tokensPerSec: roundOrNull(median(ok.map((r) => r.tokensPerSec)), 1),
+    msPerStep: roundOrNull(median(ok.map((r) => r.msPerStep)), 1),
     matmulGflops,
     fractionOfMatmul: matmulGflops ? median(ok.map((r) => r.trainGflops / matmulGflops).map((x) => round(x, 4))) : null,
     allTokensPerSec: v.runs.map((r) => (r.ok ? r.tokensPerSec : null)),
