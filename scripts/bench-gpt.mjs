@@ -74,7 +74,11 @@ const stopChildren = () => {
 };
 process.on('exit', stopChildren);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)); // 'exit' then stops them
-for (let i = 0; i < busy; i++) busyProcesses.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+for (let i = 0; i < busy; i++) {
+  const p = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  p.unref(); // a busy loop must not keep the bench alive once it is done
+  busyProcesses.push(p);
+}
 if (busy) log(`${busy} busy-loop process(es) started: pid ${busyProcesses.map((p) => p.pid).join(', ')}`);
 
 // ---- bundles: one per page, so that nanogpt's tfjs and WebGPU backend never meet ours ----
@@ -320,6 +324,8 @@ for (const backend of backends) {
   variants.push(...list);
 }
 server.close();
+const loadEnd = loadavg().map((x) => round(x, 2)); // before the busy loops stop
+stopChildren();
 
 function line(label, run) {
   const where = `${run.threads ? `${run.threads} thread(s), ` : ''}load ${run.load.start}->${run.load.end}`;
@@ -336,7 +342,7 @@ const machine = {
   hardwareConcurrency: firstEnv?.hardwareConcurrency ?? null,
   webgl2Renderer: firstEnv?.webgl2Renderer ?? null,
   webgpuAdapter: firstEnv?.webgpuAdapter ?? null,
-  loadAverage: { start: loadStart, end: loadavg().map((x) => round(x, 2)) },
+  loadAverage: { start: loadStart, end: loadEnd },
   busy: { processes: busy, note: busyNote },
 };
 const byKey = Object.fromEntries(variants.map((v) => [v.key, v]));
