@@ -66,7 +66,7 @@ const CONFIG = { layers: 4, heads: 4, embd: 128, block: 64, batch: 12, lr: 1e-3 
 
 const log = (...parts) => console.error('[bench]', ...parts);
 
-// ---- other work on the machine: N processes that each keep a core busy, killed however we end ----
+// ---- child processes (--busy loops, jax-js runs), stopped however the bench ends ----
 const busyProcesses = [];
 const stopChildren = () => {
   for (const p of busyProcesses) p.kill('SIGKILL');
@@ -74,12 +74,6 @@ const stopChildren = () => {
 };
 process.on('exit', stopChildren);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)); // 'exit' then stops them
-for (let i = 0; i < busy; i++) {
-  const p = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
-  p.unref(); // a busy loop must not keep the bench alive once it is done
-  busyProcesses.push(p);
-}
-if (busy) log(`${busy} busy-loop process(es) started: pid ${busyProcesses.map((p) => p.pid).join(', ')}`);
 
 // ---- bundles: one per page, so that nanogpt's tfjs and WebGPU backend never meet ours ----
 const bundles = await build({
@@ -307,7 +301,16 @@ function variantsFor(backend) {
 const loadStart = loadavg().map((x) => round(x, 2)); // other work on the machine skews every figure
 const busyNote = busy ? `${busy} core${busy > 1 ? 's' : ''} kept busy by another process` : 'no busy process';
 log(`backends ${backends.join(', ')}; ${steps} timed steps after a warm-up; ${rounds} round(s) on wasm; at most ${limitS} s a run; ${busyNote}; load ${loadStart.join(' ')}; config ${JSON.stringify(CONFIG)}`);
-if (busy) await new Promise((resolve) => setTimeout(resolve, 1000)); // let the busy loops start
+// The busy loops start after the bundling and jax-js's preparation, just before the first run.
+for (let i = 0; i < busy; i++) {
+  const p = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
+  p.unref(); // a busy loop must not keep the bench alive once it is done
+  busyProcesses.push(p);
+}
+if (busy) {
+  log(`${busy} busy-loop process(es) started: pid ${busyProcesses.map((p) => p.pid).join(', ')}`);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // let them start spinning
+}
 const variants = [];
 for (const backend of backends) {
   const list = variantsFor(backend).filter((v) => v.model !== 'jax-js' || args.jaxjs === 'on');
