@@ -459,6 +459,7 @@ function printTable(s) {
   out.push(`WebGL2: ${m.webgl2Renderer ?? 'none'}; WebGPU adapter: ${m.webgpuAdapter ?? 'none'}; jax-js: ${s.jaxjs.available ? s.jaxjs.version : `not available (${s.jaxjs.error})`}`);
   const params = (model) => s.variants.filter((r) => r.model === model).flatMap((r) => r.runs).map((x) => x.params).find(Boolean) ?? '?';
   out.push(`params: ours ${params('ours')}, jax-js ${params('jax-js')}, peer ${params('peer')}; % of matmul = 6 x params x tok/s / the N=${s.config.matmulN} matmul rate ours measured on that backend with the same threads`);
+  if (m.busy.processes) out.push(`*** ${m.busy.note} (a busy loop per core) for the whole bench: every run shares the machine with it ***`);
   out.push('');
   for (const row of table) out.push(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   out.push('');
