@@ -41,14 +41,15 @@ export function parseThreadSetting(text: string | null | undefined): ThreadSetti
 }
 
 /**
- * How fast a busy loop ran in helper threads: first one helper alone, then `group` helpers at
- * once. Rates are loop iterations per millisecond; only their ratios matter.
+ * How fast a busy loop ran in helper threads: one helper alone, then `group` helpers at once
+ * (several such rounds: {@link freeCoresOf} keeps the worst). Rates are loop iterations per
+ * millisecond; only their ratios matter.
  */
 export interface CoreSample {
-  /** One helper's rate while it ran alone. */
-  solo: number;
-  /** Each helper's rate while the whole group ran at the same time. */
-  together: number[];
+  /** One helper's rate while it ran alone (per round: a number, or an array of them). */
+  solo: number | number[];
+  /** Each helper's rate while the whole group ran at the same time (per round: an array of rates, or arrays of them). */
+  together: number[] | number[][];
   /** Milliseconds the measurement took, helpers' start-up included. */
   ms: number;
 }
@@ -77,11 +78,20 @@ const FREE_CORE_MARGIN = 0.3;
 
 /**
  * Cores found free: each helper of the group counts for its speed together relative to alone,
- * at most 1.
+ * at most 1; of several rounds, the worst (the load of a shared machine changes from one
+ * scheduler slice to the next, and one lucky round must not give a thread that then waits).
  */
 export function freeCoresOf(sample: CoreSample): number {
-  if (!(sample.solo > 0)) return 0;
-  return sample.together.reduce((sum, rate) => sum + Math.min(1, Math.max(0, rate) / sample.solo), 0);
+  const solos = Array.isArray(sample.solo) ? sample.solo : [sample.solo];
+  const rounds = (Array.isArray(sample.together[0]) ? sample.together : [sample.together]) as number[][];
+  if (rounds.length === 0 || rounds.length !== solos.length) return 0;
+  return Math.min(
+    ...rounds.map((together, i) => {
+      const solo = solos[i]!;
+      if (!(solo > 0)) return 0;
+      return together.reduce((sum, rate) => sum + Math.min(1, Math.max(0, rate) / solo), 0);
+    }),
+  );
 }
 
 /** Threads for `freeCores` free cores: the policy's count at most, at least 1 (see {@link FREE_CORE_MARGIN}). */
@@ -93,8 +103,8 @@ export function threadsFor(policy: number, freeCores: number): number {
  * The wasm thread count for a run on this machine now: the fixed policy ({@link wasmThreads}),
  * lowered to the cores that a short measurement finds free. Only a group as large as the policy
  * is measured, so on a 2-core machine the answer is 1 or 2; 1 when the page is not cross-origin
- * isolated, or the machine has one core. About 100 ms (two 40 ms busy loops and the helpers'
- * start-up); where no measurement is possible (Node without `measure`) or it fails, the policy.
+ * isolated, or the machine has one core. About 150 ms (four 25 ms busy loops and the helpers'
+ * start-up; 150-250 ms on a loaded machine); where no measurement is possible (Node without `measure`) or it fails, the policy.
  * @param cores logical cores (`navigator.hardwareConcurrency`).
  */
 export async function chooseWasmThreads(cores: number, options: ChooseThreadsOptions = {}): Promise<ThreadChoice> {
@@ -125,7 +135,9 @@ function canMeasure(): boolean {
 }
 
 /** Milliseconds each busy loop runs: long enough for the scheduler to share a core (a few slices), short enough to start a run quickly. */
-const SPIN_MS = 40;
+const SPIN_MS = 25;
+/** Rounds of solo, then together: on a 2-core machine shared with busy processes one round said 2 free cores in 3 of 5 tries, too often. */
+const ROUNDS = 2;
 /** Most milliseconds the whole measurement may take before it is given up (helpers that never start). */
 const MEASURE_TIMEOUT_MS = 2000;
 
@@ -182,9 +194,13 @@ export async function measureWithWorkers(group: number): Promise<CoreSample> {
       for (const worker of workers) worker.postMessage({ ms: SPIN_MS });
       return ((await Promise.race([Promise.all(rates), timeout])) as { rate: number }[]).map((r) => r.rate);
     };
-    const [solo] = await run(helpers.slice(0, 1));
-    const together = await run(helpers);
-    return { solo: solo!, together, ms: performance.now() - started };
+    const solo: number[] = [];
+    const together: number[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      solo.push((await run(helpers.slice(0, 1)))[0]!);
+      together.push(await run(helpers));
+    }
+    return { solo, together, ms: performance.now() - started };
   } finally {
     clearTimeout(timer);
     for (const worker of helpers) worker.terminate();

@@ -23,13 +23,20 @@ export const WASM_THREAD_ENVIRONMENT: ThreadKeeperEnvironment = {
 
 /** A measurement younger than this is trusted when a run starts (runs often start in bursts: a reader trying settings). */
 const FRESH_MS = 10_000;
+/**
+ * While a run trains on more than one thread, it is measured again at least this often, slow
+ * or not: a run that began under load it was not measured under (a lucky measurement) never
+ * slows down against its own start. About 150 ms every 30 s, 0.5% of the run.
+ */
+const RECHECK_MS = 30_000;
 
 /**
  * The worker's wasm thread count over its life: chosen by a measurement of the free cores when
  * the worker starts ({@link start}), checked again when a run starts if that measurement is
  * older than {@link FRESH_MS} ({@link beforeRun}: the count may go down, or back up while the
  * pthread pool has a spare worker), and while a run trains, measured again when its steps slow
- * down ({@link stepTook}, then {@link betweenSteps}: the count only goes down then). A count
+ * down, or every {@link RECHECK_MS} ({@link stepTook}, then {@link betweenSteps}: the count only
+ * goes down then). A count
  * forced by a setting, or one that no measurement chose, is never changed.
  * Switching keeps every tensor (see switchWasmThreads); each change is reported through `onChange`.
  */
@@ -40,7 +47,8 @@ export class ThreadKeeper {
   #choice: ThreadChoice | undefined;
   #measuredAt = -Infinity;
   #watch = new SlowdownWatch();
-  #due = false;
+  /** Whether {@link betweenSteps} should measure: `slow` (the watch spoke), `time` ({@link RECHECK_MS}), or not. */
+  #due: 'slow' | 'time' | false = false;
 
   constructor(onChange: (choice: ThreadChoice) => void, env: ThreadKeeperEnvironment = WASM_THREAD_ENVIRONMENT) {
     this.#onChange = onChange;
@@ -76,14 +84,17 @@ export class ThreadKeeper {
   /** A step of the running job took `ms`; a slow-down on more than one thread makes {@link betweenSteps} measure. */
   stepTook(ms: number): void {
     if (!this.#adaptive || (this.#env.active() ?? 1) <= 1) return;
-    if (this.#watch.add(ms)) this.#due = true;
+    if (this.#watch.add(ms)) this.#due = 'slow';
+    else if (!this.#due && this.#env.now() - this.#measuredAt > RECHECK_MS) this.#due = 'time';
   }
 
   /** Between two steps: measures if the steps slowed down, and drops threads if cores were taken. */
   async betweenSteps(): Promise<void> {
-    if (!this.#due) return;
+    const due = this.#due;
+    if (!due) return;
     this.#due = false;
-    this.#watch.checked(await this.#remeasure(false));
+    const switched = await this.#remeasure(false);
+    if (due === 'slow' || switched) this.#watch.checked(switched);
   }
 
   /** Measures and switches (up only when `up`); true when the count changed. */

@@ -58,6 +58,10 @@ describe('chooseWasmThreads (fake timings)', () => {
     expect(['1', '2', 'auto', null, '0', '9', '1.5', 'x'].map(parseThreadSetting)).toEqual([1, 2, 'auto', 'auto', 'auto', 'auto', 'auto', 'auto']);
   });
 
+  it('keeps the worst of several rounds', () => {
+    expect(freeCoresOf({ solo: [100, 100], together: [[100, 100], [70, 60]], ms: 150 })).toBeCloseTo(1.3);
+  });
+
   it('counts each helper for its speed relative to alone, at most 1', () => {
     expect(freeCoresOf(sample(100, 120, 50))).toBe(1.5);
     expect(freeCoresOf(sample(0, 1))).toBe(0);
@@ -126,6 +130,23 @@ describe('ThreadKeeper', () => {
     for (let i = 0; i < 40; i++) keeper.stepTook(1000); // on 1 thread nothing is watched
     await keeper.betweenSteps();
     expect(env.choose).toHaveBeenCalledTimes(2);
+  });
+
+  it('measures a run on 2 threads again every 30 s even when it does not slow down', async () => {
+    const { keeper, env, changes, start, tick } = fakeKeeper([2, 2, 1]);
+    await keeper.start(2);
+    start(2);
+    keeper.stepTook(500);
+    await keeper.betweenSteps();
+    expect(env.choose).toHaveBeenCalledTimes(1);
+    tick(31_000);
+    keeper.stepTook(500);
+    await keeper.betweenSteps(); // still 2 free
+    tick(31_000);
+    keeper.stepTook(500);
+    await keeper.betweenSteps(); // now 1
+    expect(env.choose).toHaveBeenCalledTimes(3);
+    expect(changes.map((c) => c.threads)).toEqual([1]);
   });
 
   it('never goes up during a run, but may when a later run starts and a spare worker is left', async () => {
