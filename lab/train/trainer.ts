@@ -19,6 +19,8 @@ export interface StepInfo {
   learningRate?: number;
   /** Global gradient norm before clipping, when clipping is on. */
   gradNorm?: number;
+  /** Milliseconds of the step itself (forward, backward, update, the loss read back). */
+  ms?: number;
 }
 
 /**
@@ -219,6 +221,7 @@ export class Trainer {
         tf.dispose([x, y, loss, norm]);
       }
       step += 1;
+      info.ms = performance.now() - started;
       if (stopOnDivergence && !Number.isFinite(lastLoss)) throw new DivergedError(step, lastGood);
       const average = smoothed.add(lastLoss);
       callbacks?.onStep?.(step, lastLoss, info);

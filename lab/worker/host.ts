@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { DeviceLostError, loseDevice, watchDeviceLoss } from '../backend/deviceWatch';
 import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
-import { registerBackends } from '../backend/register';
+import { activeWasmThreads, registerBackends } from '../backend/register';
 import { contextWindows } from '../data/contexts';
 import { type Dataset, type DatasetId, DATASETS, isDatasetId, type TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
@@ -23,6 +22,7 @@ import { DivergedError, type TrainerCallbacks, Trainer, type TrainSummary } from
 import { inputBatch, type InspectedModel, snapshot, updateParameters } from './inspect';
 import { freshModel, modelFromCheckpoint } from './loadModel';
 import { SerialHost } from './serialHost';
+import { ThreadKeeper, type ThreadKeeperEnvironment } from './threadKeeper';
 import type { LossPoint, LrRangeJob, ModelInfo, ModelSource, PlanJob, RangePoint, TrainJob, WorkerRequest, WorkerResponse } from './protocol';
 
 /**
@@ -90,6 +90,8 @@ export interface HostEnvironment {
   wasmDirectory?(baseUrl: string): string;
   /** Logical cores of the machine (`navigator.hardwareConcurrency`), to size wasm's threads. */
   cores?: number;
+  /** How wasm's thread count is measured and switched (tests); the real one by default. */
+  threads?: ThreadKeeperEnvironment;
 }
 
 /**
@@ -125,10 +127,13 @@ export class LabHost extends SerialHost {
   #newestJob = 0;
   /** Jobs with ids up to this one are cancelled. */
   #cancelledThrough = 0;
+  /** Wasm's thread count: measured at `init`, checked again as runs start and slow down. */
+  readonly #threads: ThreadKeeper;
 
   constructor(env: HostEnvironment) {
     super();
     this.#env = env;
+    this.#threads = new ThreadKeeper((choice) => this.#env.post({ type: 'threads', threads: choice.threads, choice }), env.threads);
   }
 
   /**
@@ -168,7 +173,7 @@ export class LabHost extends SerialHost {
         case 'init':
           this.#baseUrl = request.baseUrl;
           this.readDatasetsWith(this.#env.reader(request.baseUrl));
-          registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores: this.#env.cores });
+          await this.#registerBackends(request);
           return await this.#useBackend(request.backend ?? 'auto');
         case 'start':
           if (this.#skipCancelled(request.jobId)) return;
@@ -229,11 +234,24 @@ export class LabHost extends SerialHost {
     return true;
   }
 
+  /**
+   * Registers tfjs's backends, wasm with the thread count that a measurement of the free cores
+   * chose (or `init`'s `threads` forced); its pthread pool gets workers for the policy's count,
+   * so that a later check can go back up to it.
+   */
+  async #registerBackends(request: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
+    const cores = this.#env.cores;
+    const choice = cores ? await this.#threads.start(cores, request.threads ?? 'auto') : undefined;
+    const threads = choice ? { threads: choice.threads, maxThreads: choice.reason === 'measured' ? choice.policy : choice.threads } : {};
+    registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores, ...threads });
+  }
+
   /** Makes `backend` active (a named one is not probed) and tells the widget. */
   async #useBackend(backend: BackendName | 'auto'): Promise<void> {
     const choice = await selectBackend(backend);
-    const threads = choice.backend === 'wasm' ? getThreadsCount() : undefined;
-    this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}) });
+    const threads = choice.backend === 'wasm' ? activeWasmThreads() : undefined;
+    const threadChoice = threads && this.#threads.choice ? { threadChoice: { ...this.#threads.choice, threads } } : {};
+    this.#env.post({ type: 'ready', backend: choice.backend, probe: choice.probe, ...(threads ? { threads } : {}), ...threadChoice });
   }
 
   /**
@@ -270,6 +288,7 @@ export class LabHost extends SerialHost {
       nll: { train: counts.nll(dataset.splits.train), dev: counts.nll(dataset.splits.dev) },
     });
     const spec: ModelSpec = { kind: 'bigram', config: { seed: job.seed, initScale: 1 } };
+    await this.#threads.beforeRun();
     const model = new NeuralBigram({ vocabSize: dataset.tokenizer.vocabSize, ...spec.config });
     const plan: TrainingPlan = { model: spec, steps: job.steps, batchSize: job.batchSize, learningRate: job.learningRate, weightDecay: 0, beta2: 0.999, evalEvery: job.evalEvery, seed: job.seed };
     this.#replaceCurrent({ ...this.#trained(jobId, job.dataset, dataset, spec, plan, model), step: resume?.step ?? 0 });
@@ -313,6 +332,7 @@ export class LabHost extends SerialHost {
     this.#env.post({ type: 'state', jobId, state: 'loading' });
     const dataset = await this.dataset(job.dataset);
     if (this.#skipCancelled(jobId)) return;
+    await this.#threads.beforeRun();
     const progress = this.#progressCallbacks(jobId);
     let capture: ((step: number) => Promise<void>) | undefined;
     const run = startTraining(dataset, job.plan, progress, { resume, between: this.#betweenSteps(jobId, (step) => capture?.(step)) });
@@ -407,6 +427,7 @@ export class LabHost extends SerialHost {
    */
   #betweenSteps(jobId: number, first: (step: number) => void | Promise<void>): (step: number) => Promise<void> {
     return async (step) => {
+      await this.#threads.betweenSteps();
       await first(step);
       const current = this.#current;
       if (current?.jobId !== jobId) return;
@@ -560,7 +581,8 @@ export class LabHost extends SerialHost {
     const points = throttled<LossPoint>((batch) => this.#env.post({ type: 'progress', jobId, step: lastStep, points: batch, elapsedMs: performance.now() - started }));
     return {
       flush: () => points.flush(),
-      onStep: (step, loss) => {
+      onStep: (step, loss, info) => {
+        if (info.ms !== undefined) this.#threads.stepTook(info.ms);
         lastStep = step;
         points.push({ step, series: 'batch', loss });
       },

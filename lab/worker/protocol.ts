@@ -1,4 +1,5 @@
 import type { BackendName, ProbeResult } from '../backend/names';
+import type { ThreadChoice, ThreadSetting } from '../backend/threads';
 import type { DatasetId, SplitName } from '../data/datasets';
 import type { NGramEstimator } from '../models/ngramCounts';
 import type { ModelSpec } from '../models/registry';
@@ -239,7 +240,8 @@ export interface DrawnStep {
 
 /** Messages a widget sends to its worker. */
 export type WorkerRequest =
-  | { type: 'init'; backend?: BackendName | 'auto'; baseUrl: string }
+  /** `threads`: wasm's thread count, forced (tests, benchmarks); `auto` (the default) measures the free cores. */
+  | { type: 'init'; backend?: BackendName | 'auto'; baseUrl: string; threads?: ThreadSetting }
   /** Starts a job; a job still running, or queued and not begun, is stopped first. */
   | { type: 'start'; jobId: number; job: Job }
   | { type: 'pause' }
@@ -302,7 +304,17 @@ export type JobState = 'loading' | 'running' | 'paused' | 'stopped' | 'done';
 export type WorkerResponse =
   /** Sent by the worker's script as it starts, then every few seconds while it can answer: it lives. */
   | { type: 'alive' }
-  | { type: 'ready'; backend: BackendName; probe: ProbeResult[]; /** Threads of the wasm backend, when it is the one chosen. */ threads?: number }
+  | {
+      type: 'ready';
+      backend: BackendName;
+      probe: ProbeResult[];
+      /** Threads of the wasm backend, when it is the one chosen. */
+      threads?: number;
+      /** How that count was chosen (measured free cores, the policy, a setting), with wasm. */
+      threadChoice?: ThreadChoice;
+    }
+  /** Wasm's thread count changed (other processes took or left cores): from the next step on, `threads`. */
+  | { type: 'threads'; threads: number; choice: ThreadChoice }
   /** `evalAbandoned`: a stop cut an evaluation short, so the curve's last evaluation is older than the last step. */
   | { type: 'state'; jobId: number; state: JobState; evalAbandoned?: boolean }
   | { type: 'ngram'; jobId: number; result: NGramResult }

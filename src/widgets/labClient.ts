@@ -1,4 +1,5 @@
 import type { BackendName } from '../../lab/backend/names';
+import { parseThreadSetting } from '../../lab/backend/threads';
 import type { WorkerRequest, WorkerResponse } from '../../lab/worker/protocol';
 import { type BackendChoice, pageBackend } from './pageBackend';
 
@@ -129,7 +130,9 @@ export class LabClient {
     }
     this.#probes = probes;
     const baseUrl = new URL(import.meta.env.BASE_URL, location.href).href;
-    worker.postMessage({ type: 'init', backend, baseUrl } satisfies WorkerRequest);
+    // `?threads=1` (or 2, ...) forces wasm's thread count, for tests and benchmarks; by default the worker measures.
+    const threads = parseThreadSetting(new URLSearchParams(location.search).get('threads'));
+    worker.postMessage({ type: 'init', backend, baseUrl, ...(threads === 'auto' ? {} : { threads }) } satisfies WorkerRequest);
     for (const request of this.#queued ?? []) worker.postMessage(request);
     this.#queued = undefined;
   }

@@ -196,6 +196,13 @@ export abstract class TrainingWidget<S extends TrainerSettings, T extends Widget
         this.#ready = { backend: message.backend, ...(message.threads ? { threads: message.threads } : {}) };
         if (this.active) this.#recorder?.apply({ type: 'ready', ...this.#ready });
         return this.onRunMessage(message);
+      case 'threads':
+        // Wasm dropped (or regained) threads as other processes took (or left) cores.
+        if (!this.#ready) return;
+        this.#showBackend(this.#ready.backend, message.threads);
+        this.#ready = { ...this.#ready, threads: message.threads };
+        if (this.active) this.#recorder?.apply({ type: 'ready', ...this.#ready });
+        return;
       case 'state':
         return this.dispatch({ type: 'worker-state', job: message.jobId, state: message.state, evalAbandoned: message.evalAbandoned });
       default:
