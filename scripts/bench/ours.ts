@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { type BackendSettings, registerBackends } from '../../lab/backend/register';
+import { registerBackends } from '../../lab/backend/register';
 import { chooseWasmThreads } from '../../lab/backend/threads';
 import { buildDataset, DATASETS } from '../../lab/data/datasets';
 import { GPT, nanoGptShakespeareCpu } from '../../lab/models/gpt';
@@ -33,17 +33,8 @@ async function registerWithThreads(o: PageOptions): Promise<ThreadReport | undef
     return undefined;
   }
   const choice = o.threads === 'auto' ? await chooseWasmThreads(CORES) : { threads: o.threads, cores: CORES, freeCores: CORES, measuredMs: 0, reason: 'fixed' as const };
-  registerBackends('/wasm/', settingsFor(choice.threads));
+  registerBackends('/wasm/', { cores: CORES, threads: choice.threads });
   return { requested: o.threads, ...choice };
-}
-
-/**
- * Backend settings that give tfjs's wasm backend `threads` threads. BackendSettings takes only
- * the cores, sized by `wasmThreads`, so this asks for the cores that map to the count:
- * wasmThreads(1) = 1, wasmThreads(2) = 2 and wasmThreads(2k) = k up to 8.
- */
-function settingsFor(threads: number): BackendSettings {
-  return { cores: threads <= 1 ? 1 : 2 * threads };
 }
 
 async function main(o: PageOptions): Promise<void> {

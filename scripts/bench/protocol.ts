@@ -3,6 +3,7 @@
  * receives every message through a function it exposes to the page (`window.benchReport`).
  * A page reports as it goes, so that a run cut short by its time limit still says how far it got.
  */
+import type { ThreadChoice } from '../../lab/backend/threads';
 
 /** The settings of one run, all in the page's URL (`?backend=wasm&steps=20&...`). */
 export interface PageOptions {
@@ -80,8 +81,8 @@ export interface ThreadReport {
   freeCores: number;
   /** Milliseconds `chooseWasmThreads` took (0 where it measured nothing or was not asked). */
   measuredMs: number;
-  /** `measured` or `policy` (from `chooseWasmThreads`), or `fixed` (a number in the URL). */
-  reason: 'measured' | 'policy' | 'fixed';
+  /** Why that count: `chooseWasmThreads`'s reason, or `fixed` (a number in the URL). */
+  reason: ThreadChoice['reason'] | 'fixed';
 }
 
 /** How the wasm backend came up. */
