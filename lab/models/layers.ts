@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
-import { hasLayerNormKernels, layerNormBackward, layerNormForward } from './kernels/layerNormKernel';
 
 /** The callback type of tf.customGrad (tfjs does not export it). */
 export type GradientFunc = Parameters<typeof tf.customGrad>[0];
@@ -154,15 +153,6 @@ export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D, b?: t
  */
 export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor<R> {
   const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
-    if (hasLayerNormKernels()) {
-      // wasm and cpu: one pass each way (kernels/layerNormKernel.ts) instead of about 8 ops forward and 10 back.
-      const [y, normed, invStd] = layerNormForward(x, gain, epsilon); // (N, C), (N, C), (N)
-      save([normed, invStd, gain]);
-      return {
-        value: y,
-        gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => layerNormBackward(dy, normed!, invStd!, gain!), // (N, C), (C)
-      };
-    }
     const centred = x.sub(x.mean(1, true)); // (N, C)
     const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
     const normed = centred.mul(invStd); // (N, C) x̂
