@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { joinQkv, type QkvAttrs, qkvForBackward, qkvForForward } from './kernels/qkvHeads';
 import type { GradientFunc } from './layers';
 
 /** Options of {@link causalSelfAttention}. */
@@ -82,30 +83,98 @@ export function attentionByConv(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, 
   const keep = dropWeights ? (dropWeights(tf.ones([time, n, time])) as tf.Tensor3D) : undefined; // (T, N, T)
   const causal = mask.reshape([time, 1, time]); // (T, 1, T)
   const attend = tf.customGrad(((q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, save: tf.GradSaveFunc) => {
-    // q, k, v: (T, N, hs); below i indexes queries, j keys, d channels of a head.
-    const scores = channelMatMul(q.transpose([0, 2, 1]).mul(scale), k.transpose([2, 1, 0])); // (T, N, T) [i, n, j] = q_i · k_j / sqrt(hs)
-    const weights = tf.softmax(scores.add(causal)) as tf.Tensor3D; // (T, N, T)
-    const dropped = keep ? weights.mul(keep) : weights; // (T, N, T)
-    const y = channelMatMul(dropped.transpose([0, 2, 1]), v as tf.Tensor3D); // (T, N, hs) [i, n, d] = sum_j w_ij v_jd
+    // q, k, v: (T, N, hs).
+    const { y, weights } = convForward(q.transpose([0, 2, 1]).mul(scale), k.transpose([2, 1, 0]), v, causal, keep); // (T, N, hs), (T, N, T)
     save(keep ? [q, k, v, weights, keep] : [q, k, v, weights]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [q, k, v, weights, kept] = saved as tf.Tensor3D[];
-        const dropped = kept ? weights!.mul(kept) : weights!; // (T, N, T)
-        const dDropped = channelMatMul(dy.transpose([0, 2, 1]), v!.transpose([2, 1, 0])); // (T, N, T) dy @ v^T
-        const dV = channelMatMul(dropped.transpose([2, 0, 1]), dy as tf.Tensor3D); // (T, N, hs) w^T @ dy
-        const dWeights = kept ? dDropped.mul(kept) : dDropped; // (T, N, T)
-        // Softmax backward: dS = w * (dW - sum_j(dW * w)).
-        const dScores = weights!.mul(dWeights.sub(dWeights.mul(weights!).sum(-1, true))).mul(scale) as tf.Tensor3D; // (T, N, T)
-        const dQ = channelMatMul(dScores.transpose([0, 2, 1]), k!); // (T, N, hs) dS @ k
-        const dK = channelMatMul(dScores.transpose([2, 0, 1]), q!); // (T, N, hs) dS^T @ q
-        return [dQ, dK, dV];
+        return convBackward(dy, weights!, kept, q!, k!, v!.transpose([2, 1, 0]), scale); // (T, N, hs) each
       },
     };
   }) as GradientFunc);
   const heads = (x: tf.Tensor3D) => x.reshape([time, n, headSize]); // (T, N, hs)
   return attend(heads(q), heads(k), heads(v)).reshape([time, batch, channels]) as tf.Tensor3D; // (T, B, C)
+}
+
+/**
+ * The same attention as {@link attentionByConv}, straight from the (T*B, 3C) qkv projection, on
+ * the backends with the qkv kernels (kernels/qkvHeads.ts: wasm, and cpu for the tests). One
+ * kernel writes q, k and v in the orders the convolutions read, and another joins their
+ * gradients into dqkv. On wasm tfjs's split of qkv took 3 to 4 ms a block (a slow strided
+ * slice), and the split, its gradient (a concat) and the q, k, v transposes were 13 kernel calls
+ * a block, against 3 here. Measured in Node (wasm, 1 thread, 60 alternated steps of the
+ * Shakespeare GPT): 1.01x a training step; the JavaScript copies cost about what they replace.
+ * @param qkv (T*B, 3C) time-major: row t*B + b; q, k, v side by side, head h at channels h*hs of each.
+ * @param time T.
+ * @param nHead number of heads H.
+ * @param mask (T, T) additive causal mask.
+ * @param dropWeights as for {@link attentionByConv}.
+ * @returns (T, B, C).
+ */
+export function attentionFromQkv(qkv: tf.Tensor2D, time: number, nHead: number, mask: tf.Tensor2D, dropWeights?: (weights: tf.Tensor) => tf.Tensor): tf.Tensor3D {
+  const channels = qkv.shape[1] / 3;
+  const batch = qkv.shape[0] / time;
+  const n = batch * nHead;
+  const scale = 1 / Math.sqrt(channels / nHead);
+  const attrs: QkvAttrs = { time, nHead, channels, scale };
+  const keep = dropWeights ? (dropWeights(tf.ones([time, n, time])) as tf.Tensor3D) : undefined; // (T, N, T)
+  const causal = mask.reshape([time, 1, time]); // (T, 1, T)
+  const attend = tf.customGrad(((qkv: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [qT, kT, v] = qkvForForward(qkv as tf.Tensor2D, attrs); // (T, hs, N) scaled, (hs, N, T), (T, N, hs)
+    const { y, weights } = convForward(qT, kT, v, causal, keep); // (T, N, hs), (T, N, T)
+    save(keep ? [qkv, weights, keep] : [qkv, weights]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [qkv, weights, kept] = saved as tf.Tensor3D[];
+        const [q, k, vT] = qkvForBackward(qkv!, attrs); // (T, N, hs), (T, N, hs), (hs, N, T)
+        const [dQ, dK, dV] = convBackward(dy, weights!, kept, q, k, vT, scale); // (T, N, hs) each
+        return joinQkv(dQ!, dK!, dV!, attrs); // (T*B, 3C)
+      },
+    };
+  }) as GradientFunc);
+  return attend(qkv).reshape([time, batch, channels]) as tf.Tensor3D; // (T, B, C)
+}
+
+/**
+ * The forward convolutions: weights = softmax(q k / sqrt(hs) + mask), y = weights (dropped) @ v.
+ * Below i indexes queries, j keys, d channels of a head, n the B*H heads.
+ * @param qT (T, hs, N) queries already scaled by 1/sqrt(hs).
+ * @param kT (hs, N, T) keys.
+ * @param v (T, N, hs) values.
+ * @param causal (T, 1, T) additive mask.
+ * @param keep (T, N, T) dropout multipliers, or undefined.
+ */
+function convForward(qT: tf.Tensor, kT: tf.Tensor, v: tf.Tensor, causal: tf.Tensor, keep?: tf.Tensor3D): { y: tf.Tensor3D; weights: tf.Tensor3D } {
+  const scores = channelMatMul(qT, kT); // (T, N, T) [i, n, j] = q_i · k_j / sqrt(hs)
+  const weights = tf.softmax(scores.add(causal)) as tf.Tensor3D; // (T, N, T)
+  const dropped = keep ? weights.mul(keep) : weights; // (T, N, T)
+  const y = channelMatMul(dropped.transpose([0, 2, 1]), v); // (T, N, hs) [i, n, d] = sum_j w_ij v_jd
+  return { y, weights };
+}
+
+/**
+ * The backward convolutions of {@link convForward}.
+ * @param dy (T, N, hs).
+ * @param weights (T, N, T) the softmax, before dropout.
+ * @param kept (T, N, T) dropout multipliers, or undefined.
+ * @param q (T, N, hs) queries, unscaled.
+ * @param k (T, N, hs) keys.
+ * @param vT (hs, N, T) values.
+ * @returns [dq, dk, dv], (T, N, hs) each.
+ */
+function convBackward(dy: tf.Tensor, weights: tf.Tensor3D, kept: tf.Tensor3D | undefined, q: tf.Tensor, k: tf.Tensor, vT: tf.Tensor, scale: number): tf.Tensor3D[] {
+  const dropped = kept ? weights.mul(kept) : weights; // (T, N, T)
+  const dDropped = channelMatMul(dy.transpose([0, 2, 1]), vT); // (T, N, T) dy @ v^T
+  const dV = channelMatMul(dropped.transpose([2, 0, 1]), dy); // (T, N, hs) w^T @ dy
+  const dWeights = kept ? dDropped.mul(kept) : dDropped; // (T, N, T)
+  // Softmax backward: dS = w * (dW - sum_j(dW * w)).
+  const dScores = weights.mul(dWeights.sub(dWeights.mul(weights).sum(-1, true))).mul(scale) as tf.Tensor3D; // (T, N, T)
+  const dQ = channelMatMul(dScores.transpose([0, 2, 1]), k); // (T, N, hs) dS @ k
+  const dK = channelMatMul(dScores.transpose([2, 0, 1]), q); // (T, N, hs) dS^T @ q
+  return [dQ, dK, dV];
 }
 
 /**

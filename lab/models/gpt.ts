@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
-import { causalSelfAttention } from './attention';
+import { attentionFromQkv, type AttentionResult, causalSelfAttention } from './attention';
+import { hasQkvKernels } from './kernels/qkvHeads';
 import { dropout, embed, gelu, type GeluKind, layerNorm, linear, matMul, Params } from './layers';
 import { crossEntropy } from './loss';
 import { type ForwardOptions, type ForwardResult, type LanguageModel, recorder, tidyResult } from './model';
@@ -99,7 +100,7 @@ const INIT_STD = 0.02;
  * - `block{i}.resid` (B, T, C) and `block{i}.resid_norm` (B, T): the residual stream leaving block i, and its L2 norm.
  * - `logits` (B, T, V).
  * Only a block whose scores, masked scores or weights are recorded leaves the fast wasm attention
- * (attentionByConv), which computes none of them.
+ * (attentionFromQkv), which computes none of them.
  */
 export class GPT implements LanguageModel {
   /** @inheritDoc */
@@ -221,11 +222,16 @@ export class GPT implements LanguageModel {
   #attention(i: number, x: tf.Tensor2D, time: number, mask: tf.Tensor2D, training: boolean, rec?: Recording): tf.Tensor2D {
     const { nHead, nEmbd } = this.config;
     const qkv = linear(x, this.#w(`block${i}.attn.qkv.w`), this.#b(`block${i}.attn.qkv.b`)); // (T*B, 3C)
-    const [q, k, v] = tf.split(qkv, 3, 1).map((t) => t.reshape([time, -1, nEmbd]) as tf.Tensor3D); // (T, B, C) each
     const dropWeights = training && this.config.dropout > 0 ? (w: tf.Tensor) => this.#dropout(w, training) : undefined;
     const key = (name: string) => `block${i}.attn.${name}`;
     const weightsWanted = rec !== undefined && ['scores', 'masked', 'weights'].some((name) => rec.wants(key(name)));
-    const attn = causalSelfAttention(q!, k!, v!, nHead, mask, { dropWeights, record: weightsWanted }); // (T, B, C)
+    // On wasm the attention reads qkv as it is (attentionFromQkv); q, k and v are split only to be recorded.
+    const fromQkv = !weightsWanted && tf.getBackend() === 'wasm' && hasQkvKernels();
+    const qkvWanted = rec !== undefined && ['q', 'k', 'v'].some((name) => rec.wants(key(name)));
+    const [q, k, v] = !fromQkv || qkvWanted ? tf.split(qkv, 3, 1).map((t) => t.reshape([time, -1, nEmbd]) as tf.Tensor3D) : []; // (T, B, C) each
+    const attn: AttentionResult = fromQkv
+      ? { out: attentionFromQkv(qkv, time, nHead, mask, dropWeights) } // (T, B, C)
+      : causalSelfAttention(q!, k!, v!, nHead, mask, { dropWeights, record: weightsWanted }); // (T, B, C)
     if (rec) {
       const perHead = (t: tf.Tensor3D) => t.reshape([time, -1, nHead, nEmbd / nHead]).transpose([1, 2, 0, 3]); // (B, H, T, hs)
       keep(rec, key('q'), () => perHead(q!));
