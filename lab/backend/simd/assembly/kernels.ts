@@ -1,0 +1,124 @@
+// SIMD kernels over tfjs's wasm heap, in AssemblyScript (compiled by ../build.mjs to kernels.wasm
+// and kernels-shared.wasm). Every argument is a byte offset into tfjs's memory (a tensor's
+// memoryOffset) or a count; nothing here allocates or has static data, so the module writes
+// nowhere but the outputs it is given.
+
+const K1: f32 = 1.5957691216057308; // 2 sqrt(2/pi)
+const K3: f32 = 0.0713548162726; // K1 * 0.044715
+
+/**
+ * e^t for four lanes, |rel err| ~2e-7 on [-87, 88]: t = n ln2 + r (|r| <= ln2/2), e^r by a degree-5
+ * minimax polynomial, 2^n written into the exponent bits. n is rounded by the magic-number trick
+ * (adding 1.5 * 2^23 + 127 leaves n + 127 in the low mantissa bits), cheaper in V8 than
+ * f32x4.nearest + i32x4.trunc_sat_f32x4_s. pmin/pmax are single instructions (min/max are not).
+ */
+// @ts-ignore: decorator
+@inline function exp4(t: v128): v128 {
+  t = f32x4.pmax(f32x4.pmin(t, f32x4.splat(88.0)), f32x4.splat(-87.0));
+  const magic = f32x4.splat(12583039.0); // 1.5 * 2^23 + 127
+  const m = f32x4.add(f32x4.mul(t, f32x4.splat(1.4426950408889634)), magic);
+  const n = f32x4.sub(m, magic);
+  // r = t - n ln2, ln2 split in two (Cody-Waite) so r keeps its precision.
+  let r = f32x4.sub(t, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(0.008289290592);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.04189782217));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.1666765213));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.4999915063));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.9999997020));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  // 2^n: the low bits of m are n + 127 (plus bits above 9 that the shift drops).
+  return f32x4.mul(p, i32x4.shl(m, 23));
+}
+
+/** s = sigmoid(K1 x + K3 x³) for four lanes. */
+// @ts-ignore: decorator
+@inline function geluSigmoid4(xv: v128): v128 {
+  const z = f32x4.mul(xv, f32x4.add(f32x4.splat(K1), f32x4.mul(f32x4.splat(K3), f32x4.mul(xv, xv))));
+  return f32x4.div(f32x4.splat(1.0), f32x4.add(f32x4.splat(1.0), exp4(f32x4.neg(z))));
+}
+
+/**
+ * tanh-GELU forward: y = x s, s = sigmoid(K1 x + K3 x³) (s saved for the backward pass). n a
+ * multiple of 4. Four vectors an iteration: V8 schedules no better than the source, and
+ * independent chains let the core overlap the polynomials.
+ */
+export function geluForward(x: usize, y: usize, s: usize, n: i32): void {
+  const end = <usize>n << 2;
+  let i: usize = 0;
+  for (; i + 64 <= end; i += 64) {
+    const x0 = v128.load(x + i), x1 = v128.load(x + i, 16), x2 = v128.load(x + i, 32), x3 = v128.load(x + i, 48);
+    const s0 = geluSigmoid4(x0), s1 = geluSigmoid4(x1), s2 = geluSigmoid4(x2), s3 = geluSigmoid4(x3);
+    v128.store(s + i, s0); v128.store(s + i, s1, 16); v128.store(s + i, s2, 32); v128.store(s + i, s3, 48);
+    v128.store(y + i, f32x4.mul(x0, s0)); v128.store(y + i, f32x4.mul(x1, s1), 16);
+    v128.store(y + i, f32x4.mul(x2, s2), 32); v128.store(y + i, f32x4.mul(x3, s3), 48);
+  }
+  for (; i < end; i += 16) {
+    const xv = v128.load(x + i);
+    const sv = geluSigmoid4(xv);
+    v128.store(s + i, sv);
+    v128.store(y + i, f32x4.mul(xv, sv));
+  }
+}
+
+/** tanh-GELU backward: dx = dy s (1 + x (1 - s) (K1 + 3 K3 x²)). n a multiple of 4. */
+export function geluBackward(dy: usize, x: usize, s: usize, dx: usize, n: i32): void {
+  const one = f32x4.splat(1.0);
+  const k1 = f32x4.splat(K1);
+  const k33 = f32x4.splat(3 * K3);
+  for (let i: usize = 0, end = <usize>n << 2; i < end; i += 16) {
+    const xv = v128.load(x + i);
+    const sv = v128.load(s + i);
+    const dz = f32x4.add(k1, f32x4.mul(k33, f32x4.mul(xv, xv)));
+    const g = f32x4.mul(sv, f32x4.add(one, f32x4.mul(f32x4.mul(xv, f32x4.sub(one, sv)), dz)));
+    v128.store(dx + i, f32x4.mul(v128.load(dy + i), g));
+  }
+}
+
+/**
+ * LayerNorm forward over rows of `cols` (a multiple of 4): xhat = (x - mean) rstd, y = xhat gain,
+ * rstd[row] = 1 / sqrt(var + eps). Two reads of each row (the second from cache), one write of y and xhat.
+ */
+export function layerNormForward(x: usize, gain: usize, y: usize, xhat: usize, rstd: usize, rows: i32, cols: i32, eps: f32): void {
+  const rowBytes = <usize>cols << 2;
+  const inv = f32x4.splat(<f32>1.0 / <f32>cols);
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>r * rowBytes;
+    // Two pairs of accumulators: one chain of adds waits on each add's latency.
+    let sum0 = f32x4.splat(0), sum1 = f32x4.splat(0), sq0 = f32x4.splat(0), sq1 = f32x4.splat(0);
+    let i: usize = 0;
+    for (; i + 32 <= rowBytes; i += 32) {
+      const a = v128.load(x + off + i), b = v128.load(x + off + i, 16);
+      sum0 = f32x4.add(sum0, a); sq0 = f32x4.add(sq0, f32x4.mul(a, a));
+      sum1 = f32x4.add(sum1, b); sq1 = f32x4.add(sq1, f32x4.mul(b, b));
+    }
+    if (i < rowBytes) {
+      const a = v128.load(x + off + i);
+      sum0 = f32x4.add(sum0, a); sq0 = f32x4.add(sq0, f32x4.mul(a, a));
+    }
+    const mean = f32x4.mul(hsum(f32x4.add(sum0, sum1)), inv);
+    // var = E[x²] - mean² in f32: fine for LayerNorm inputs of order 1 (see README's risks).
+    const variance = f32x4.sub(f32x4.mul(hsum(f32x4.add(sq0, sq1)), inv), f32x4.mul(mean, mean));
+    const rs = f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(f32x4.max(variance, f32x4.splat(0)), f32x4.splat(eps))));
+    store<f32>(rstd + (<usize>r << 2), f32x4.extract_lane(rs, 0));
+    for (i = 0; i + 32 <= rowBytes; i += 32) {
+      const h0 = f32x4.mul(f32x4.sub(v128.load(x + off + i), mean), rs);
+      const h1 = f32x4.mul(f32x4.sub(v128.load(x + off + i, 16), mean), rs);
+      v128.store(xhat + off + i, h0); v128.store(xhat + off + i, h1, 16);
+      v128.store(y + off + i, f32x4.mul(h0, v128.load(gain + i)));
+      v128.store(y + off + i, f32x4.mul(h1, v128.load(gain + i, 16)), 16);
+    }
+    if (i < rowBytes) {
+      const h = f32x4.mul(f32x4.sub(v128.load(x + off + i), mean), rs);
+      v128.store(xhat + off + i, h);
+      v128.store(y + off + i, f32x4.mul(h, v128.load(gain + i)));
+    }
+  }
+}
+
+/** The sum of the four lanes, in every lane. */
+// @ts-ignore: decorator
+@inline function hsum(v: v128): v128 {
+  v = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.add(v, i32x4.shuffle(v, v, 1, 0, 3, 2));
+}

@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, instantiateSimd, registerSimdKernels, tfjsMemory } from '../../../lab/backend/simd/simdKernels';
+import { useBackend } from './helpers';
+
+const K1 = 2 * Math.sqrt(2 / Math.PI);
+const K3 = K1 * 0.044715;
+const run = (name: string, inputs: Record<string, tf.Tensor>, attrs = {}) => tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor[];
+const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => a.sub(b).abs().max().dataSync()[0]!);
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  const simd = await instantiateSimd(tf.backend() as BackendWasm, (f) => readFile(new URL(`../../../lab/backend/simd/${f}`, import.meta.url)));
+  registerSimdKernels(simd);
+});
+
+describe('SIMD kernels on the wasm heap', () => {
+  it("reads tfjs's memory: the non-threaded build's exported memory", () => {
+    expect(tfjsMemory(tf.backend() as BackendWasm).buffer.byteLength).toBeGreaterThan(0);
+  });
+
+  // 3 x 20 exercises the tails of the unrolled loops; the heap growth, that the instance follows tfjs's Memory.
+  for (const shape of [[64, 128], [3, 20]]) {
+    it(`matches tfjs ops on ${shape.join('x')}, before and after the heap grows`, () => {
+      const x = tf.randomNormal(shape, 0, 3, 'float32', 1);
+      const dy = tf.randomNormal(shape, 0, 1, 'float32', 2);
+      const gain = tf.randomNormal([shape[1]!], 1, 0.2, 'float32', 3);
+      const check = () => tf.tidy(() => {
+        const s = x.square().mul(K3).add(K1).mul(x).sigmoid();
+        const [y, sOut] = run(GELU_FORWARD, { x });
+        expect(maxAbs(y!, x.mul(s))).toBeLessThan(2e-6);
+        expect(maxAbs(sOut!, s)).toBeLessThan(1e-6);
+        const dx = dy.mul(x.mul(x.square().mul(3 * K3).add(K1)).mul(tf.sub(1, s)).add(1).mul(s));
+        expect(maxAbs(tf.engine().runKernel(GELU_BACKWARD, { dy, x, s }, {}) as tf.Tensor, dx)).toBeLessThan(2e-6);
+        const centred = x.sub(x.mean(1, true));
+        const rstd = centred.square().mean(1, true).add(1e-5).rsqrt();
+        const [ly, xhat, r] = run(LAYER_NORM_FORWARD, { x, gain }, { epsilon: 1e-5 });
+        expect(maxAbs(ly!, centred.mul(rstd).mul(gain))).toBeLessThan(1e-5);
+        expect(maxAbs(xhat!, centred.mul(rstd))).toBeLessThan(1e-5);
+        expect(maxAbs(r!, rstd)).toBeLessThan(1e-6);
+      });
+      check();
+      const memory = tfjsMemory(tf.backend() as BackendWasm);
+      const before = memory.buffer.byteLength;
+      const big = tf.zeros([before / 2]); // 2x the heap in bytes: it must grow
+      expect(memory.buffer.byteLength).toBeGreaterThan(before);
+      check();
+      tf.dispose([big, x, dy, gain]);
+    });
+  }
+});
