@@ -5,21 +5,19 @@
 //   npx tsx scripts/simd-bench.ts [N]
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { readFile } from 'node:fs/promises';
 import { useNodeBackend } from '../lab/cli/environment';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, instantiateSimd, registerSimdKernels, tfjsMemory } from '../lab/backend/simd/simdKernels';
+import { KERNELS_SHARED_WASM } from '../lab/backend/simd/kernelsBinary';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, decodeBase64, simdKernelsFor, tfjsMemory } from '../lab/backend/simd/simdKernels';
 
-const DIR = new URL('../lab/backend/simd/', import.meta.url);
 await useNodeBackend('wasm');
 const backend = tf.backend() as BackendWasm;
 console.log('threads', tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'), 'simd', tf.env().getBool('WASM_HAS_SIMD_SUPPORT'));
 const mem = tfjsMemory(backend);
 console.log('memory', mem.buffer.constructor.name, mem.buffer.byteLength / 65536, 'pages');
-const k = await instantiateSimd(backend, (f) => readFile(new URL(f, DIR)));
-registerSimdKernels(k);
+if (!simdKernelsFor(backend)) throw new Error('SIMD kernels did not instantiate');
 // The shared build links against a memory like the threaded glue's.
 const sharedMem = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
-await WebAssembly.instantiate(await readFile(new URL('kernels-shared.wasm', DIR)), { env: { memory: sharedMem } });
+await WebAssembly.instantiate(decodeBase64(KERNELS_SHARED_WASM), { env: { memory: sharedMem } });
 console.log('shared build instantiates on a shared memory (max 65536)');
 
 const K1 = 2 * Math.sqrt(2 / Math.PI);

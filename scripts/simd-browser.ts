@@ -15,7 +15,7 @@ const server = createServer((req, res) => {
   const url = req.url ?? '/';
   if (url === '/') { res.setHeader('Content-Type', 'text/html'); res.end('<script type="module" src="/page.js"></script>'); return; }
   if (url === '/page.js') { res.setHeader('Content-Type', 'text/javascript'); res.end(js); return; }
-  const file = url.startsWith('/wasm/') ? `${ROOT}node_modules/@tensorflow/tfjs-backend-wasm/dist/${url.slice(6)}` : url.startsWith('/simd/') ? `${ROOT}lab/backend/simd/${url.slice(6)}` : '';
+  const file = url.startsWith('/wasm/') ? `${ROOT}node_modules/@tensorflow/tfjs-backend-wasm/dist/${url.slice(6)}` : '';
   try { res.setHeader('Content-Type', 'application/wasm'); res.end(readFileSync(file)); } catch { res.statusCode = 404; res.end(); }
 });
 await new Promise<void>((r) => server.listen(4391, '127.0.0.1', r));

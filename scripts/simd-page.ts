@@ -2,7 +2,7 @@
 // with the shared-memory SIMD kernels.
 import * as tf from '@tensorflow/tfjs';
 import { type BackendWasm, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { GELU_FORWARD, LAYER_NORM_FORWARD, instantiateSimd, registerSimdKernels, tfjsMemory } from '../lab/backend/simd/simdKernels';
+import { GELU_FORWARD, LAYER_NORM_FORWARD, simdAvailable, tfjsMemory } from '../lab/backend/simd/simdKernels';
 
 async function main(): Promise<unknown> {
   const out: Record<string, unknown> = { isolated: crossOriginIsolated };
@@ -14,8 +14,7 @@ async function main(): Promise<unknown> {
   const backend = tf.backend() as BackendWasm;
   const mem = tfjsMemory(backend);
   out.memory = `${mem.buffer.constructor.name} ${mem.buffer.byteLength >> 20} MiB`;
-  const k = await instantiateSimd(backend, async (f) => (await fetch(`/simd/${f}`)).arrayBuffer());
-  registerSimdKernels(k);
+  out.simdAvailable = simdAvailable(); // instantiates the shared build from kernelsBinary.ts, synchronously
   const x = tf.randomNormal([768, 512], 0, 3);
   const gain = tf.randomNormal([512], 1, 0.2);
   const K1 = 2 * Math.sqrt(2 / Math.PI), K3 = K1 * 0.044715;

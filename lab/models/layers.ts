@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, simdAvailable } from '../backend/simd/simdKernels';
 import { Rng } from '../rng';
 
 /** The callback type of tf.customGrad (tfjs does not export it). */
@@ -153,12 +154,12 @@ export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D, b?: t
  */
 export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor<R> {
   const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
-    const centred = x.sub(x.mean(1, true)); // (N, C)
-    const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
-    const normed = centred.mul(invStd); // (N, C) x̂
-    save([normed, invStd, gain]);
+    const [value, normed, invStd] = useSimd(x, x.shape[1]!) && gain.dtype === 'float32'
+      ? (tf.engine().runKernel(LAYER_NORM_FORWARD, { x, gain }, { epsilon }) as unknown as tf.Tensor[]) // (N, C), (N, C) x̂, (N, 1) 1/σ
+      : layerNormByOps(x, gain, epsilon);
+    save([normed!, invStd!, gain]);
     return {
-      value: normed.mul(gain), // (N, C)
+      value: value!, // (N, C)
       gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => {
         const g = dy.mul(gain!); // (N, C)
         const dx = g.sub(g.mean(1, true)).sub(normed!.mul(g.mul(normed!).mean(1, true))).mul(invStd!); // (N, C)
@@ -168,6 +169,23 @@ export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D,
   }) as GradientFunc);
   const y = norm(x.reshape([-1, gain.shape[0]]), gain); // (N, C)
   return (bias ? y.add(bias) : y).reshape(x.shape); // (..., C)
+}
+
+/** LayerNorm's forward pass as tfjs ops: [x̂ gain, x̂, 1/σ] for x (N, C). */
+function layerNormByOps(x: tf.Tensor, gain: tf.Tensor, epsilon: number): tf.Tensor[] {
+  const centred = x.sub(x.mean(1, true)); // (N, C)
+  const invStd = centred.square().mean(1, true).add(epsilon).rsqrt(); // (N, 1) 1/σ
+  const normed = centred.mul(invStd); // (N, C) x̂
+  return [normed.mul(gain), normed, invStd]; // (N, C), (N, C), (N, 1)
+}
+
+/**
+ * Whether a float32 tensor goes through the SIMD kernels of lab/backend/simd: on the wasm
+ * backend when they loaded, and when `multipleOf4` (its size, or LayerNorm's last axis) is a
+ * multiple of 4, as the kernels need; every other case takes the tfjs ops.
+ */
+function useSimd(x: tf.Tensor, multipleOf4: number): boolean {
+  return x.dtype === 'float32' && x.size > 0 && multipleOf4 % 4 === 0 && simdAvailable();
 }
 
 /** Which GELU: the tanh approximation (GPT-2's, makemore's `NewGELU`) or the exact one (PyTorch's `nn.GELU()`, nanoGPT's). */
@@ -194,6 +212,15 @@ export function gelu<R extends tf.Rank>(x: tf.Tensor<R>, kind: GeluKind = 'tanh'
 }
 
 function tanhGelu(x: tf.Tensor, save: tf.GradSaveFunc) {
+  if (useSimd(x, x.size)) {
+    // One pass each way on wasm (lab/backend/simd): y = x s and s forward, dx from (dy, x, s) backward.
+    const [y, s] = tf.engine().runKernel(GELU_FORWARD, { x }, {}) as unknown as tf.Tensor[]; // (...), (...) sigmoid(z)
+    save([x, s!]);
+    return {
+      value: y!, // (...)
+      gradFunc: (dy: tf.Tensor, [x, s]: tf.Tensor[]) => tf.engine().runKernel(GELU_BACKWARD, { dy, x: x!, s: s! }, {}) as tf.Tensor, // (...)
+    };
+  }
   const s = x.square().mul(GELU_K3).add(GELU_K1).mul(x).sigmoid(); // (...) sigmoid(z)
   save([x, s]);
   return {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernelsBinary';
 
-/** The exports of kernels.wasm (see assembly/kernels.ts): byte offsets into tfjs's heap and counts. */
+/** The exports of the kernels module (see assembly/kernels.ts): byte offsets into tfjs's heap and counts. */
 export interface SimdExports {
   geluForward(x: number, y: number, s: number, n: number): void;
   geluBackward(dy: number, x: number, s: number, dx: number, n: number): void;
@@ -19,26 +20,85 @@ interface EmscriptenModule {
 /**
  * tfjs's WebAssembly.Memory: the non-threaded glue keeps it as `Module.asm.memory` (the wasm
  * module exports it), the threaded glue as `Module.wasmMemory` (it creates it and sets that
- * property), where `Module` is `backend.wasm`.
+ * property), where `Module` is `backend.wasm`. Throws when neither is there (another tfjs).
  */
 export function tfjsMemory(backend: BackendWasm): WebAssembly.Memory {
-  const module = (backend as unknown as { wasm: EmscriptenModule }).wasm;
-  const memory = module.wasmMemory ?? module.asm?.memory;
+  const module = (backend as unknown as { wasm?: EmscriptenModule }).wasm;
+  const memory = module?.wasmMemory ?? module?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) throw new Error("no WebAssembly.Memory in tfjs's wasm module (another tfjs?)");
   return memory;
 }
 
+/** Base64 to bytes: atob where there is one (browsers, workers, Node 16+), else a plain decoder. */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  if (typeof atob === 'function') return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const clean = text.replace(/=+$/, '');
+  const bytes = new Uint8Array((clean.length * 3) >> 2);
+  let bits = 0;
+  let acc = 0;
+  let j = 0;
+  for (const c of clean) {
+    acc = (acc << 6) | alphabet.indexOf(c);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[j++] = (acc >> bits) & 0xff;
+    }
+  }
+  return bytes;
+}
+
 /**
- * Instantiates our kernels on tfjs's memory: the `shared` build (memory import declared
- * `shared`, maximum 65536 pages, as the threaded glue's) when that memory's buffer is a
- * SharedArrayBuffer, else the plain one.
+ * Instantiates our kernels on tfjs's memory, synchronously (the module is 3.3 KB, under the
+ * browsers' limit for synchronous compiles on the main thread): the `shared` build (memory
+ * import declared `shared`, maximum 65536 pages, as the threaded glue's) when that memory's
+ * buffer is a SharedArrayBuffer, else the plain one. Throws when the memory is not found or the
+ * module does not link (a tfjs whose memory differs).
  */
-export async function instantiateSimd(backend: BackendWasm, load: (file: string) => Promise<BufferSource>): Promise<SimdExports> {
+export function instantiateSimd(backend: BackendWasm): SimdExports {
   const memory = tfjsMemory(backend);
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = await load(shared ? 'kernels-shared.wasm' : 'kernels.wasm');
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
-  return instance.exports as unknown as SimdExports;
+  const module = new WebAssembly.Module(decodeBase64(shared ? KERNELS_SHARED_WASM : KERNELS_WASM));
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdExports;
+}
+
+/** The kernels of each wasm backend instance, or null where they could not be instantiated: decided once per instance. */
+const instances = new WeakMap<object, SimdExports | null>();
+
+/** The kernels on `backend`'s memory, instantiated on first use; null when that failed (then never retried). */
+export function simdKernelsFor(backend: BackendWasm): SimdExports | null {
+  let k = instances.get(backend);
+  if (k === undefined) {
+    try {
+      k = instantiateSimd(backend);
+    } catch (e) {
+      console.warn('SIMD kernels unavailable, using tfjs ops:', e);
+      k = null;
+    }
+    instances.set(backend, k);
+  }
+  return k;
+}
+
+/** Off only through {@link setSimdEnabled} (tests, A/B timings). */
+let enabled = true;
+
+/**
+ * Turns the SIMD path on or off for the whole process (a test and measurement hook: with it off,
+ * the layers run their tfjs ops on wasm too).
+ */
+export function setSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Whether the layers should use the SIMD kernels now: the active backend is tfjs's wasm, the
+ * kernels instantiated on its memory (decided once per backend instance) and the hook is on.
+ */
+export function simdAvailable(): boolean {
+  if (!enabled || tf.getBackend() !== 'wasm') return false;
+  return simdKernelsFor(tf.backend() as BackendWasm) !== null;
 }
 
 /** The byte offset of a tensor's data in tfjs's heap. */
@@ -46,49 +106,58 @@ function offset(backend: BackendWasm, t: tf.TensorInfo): number {
   return (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
 }
 
-/** Kernel names registered by {@link registerSimdKernels}. */
+/** The kernels of `backend`; the layers call them only after {@link simdAvailable}. */
+function kernels(backend: BackendWasm): SimdExports {
+  const k = simdKernelsFor(backend);
+  if (!k) throw new Error('SIMD kernels unavailable on this backend');
+  return k;
+}
+
+/** Kernel names registered for 'wasm' when this module loads. */
 export const GELU_FORWARD = 'LabGeluForward';
 export const LAYER_NORM_FORWARD = 'LabLayerNormForward';
 export const GELU_BACKWARD = 'LabGeluBackward';
 
-/**
- * Registers the SIMD kernels for 'wasm'. Outputs are made with `makeOutput` first (which may
- * grow the heap: the kernels' own accesses follow the Memory, and no JS view is kept), then the
- * kernel gets only offsets.
- */
-export function registerSimdKernels(k: SimdExports): void {
-  const gelu: tf.KernelFunc = ({ inputs, backend }) => {
-    const b = backend as BackendWasm;
-    const { x } = inputs as { x: tf.TensorInfo };
-    const n = tf.util.sizeFromShape(x.shape);
-    if (n % 4 !== 0) throw new Error('geluForward: size not a multiple of 4');
-    const y = b.makeOutput(x.shape, 'float32');
-    const s = b.makeOutput(x.shape, 'float32');
-    k.geluForward(offset(b, x), offset(b, y), offset(b, s), n);
-    return [y, s];
-  };
-  const layerNorm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const b = backend as BackendWasm;
-    const { x, gain } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo };
-    const cols = x.shape[x.shape.length - 1]!;
-    const rows = tf.util.sizeFromShape(x.shape) / cols;
-    if (cols % 4 !== 0) throw new Error('layerNormForward: last axis not a multiple of 4');
-    const y = b.makeOutput(x.shape, 'float32');
-    const xhat = b.makeOutput(x.shape, 'float32');
-    const rstd = b.makeOutput([...x.shape.slice(0, -1), 1], 'float32');
-    k.layerNormForward(offset(b, x), offset(b, gain), offset(b, y), offset(b, xhat), offset(b, rstd), rows, cols, (attrs as { epsilon: number }).epsilon);
-    return [y, xhat, rstd];
-  };
-  const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
-    const b = backend as BackendWasm;
-    const { dy, x, s } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; s: tf.TensorInfo };
-    const n = tf.util.sizeFromShape(x.shape);
-    if (n % 4 !== 0) throw new Error('geluBackward: size not a multiple of 4');
-    const dx = b.makeOutput(x.shape, 'float32');
-    k.geluBackward(offset(b, dy), offset(b, x), offset(b, s), offset(b, dx), n);
-    return dx;
-  };
-  for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad]] as const) {
-    if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
-  }
+/** tanh-GELU: inputs {x} float32 (size a multiple of 4); outputs [y, s] with s = sigmoid(z). */
+const gelu: tf.KernelFunc = ({ inputs, backend }) => {
+  const b = backend as BackendWasm;
+  const { x } = inputs as { x: tf.TensorInfo };
+  const n = tf.util.sizeFromShape(x.shape);
+  if (n % 4 !== 0) throw new Error('geluForward: size not a multiple of 4');
+  const k = kernels(b);
+  const y = b.makeOutput(x.shape, 'float32');
+  const s = b.makeOutput(x.shape, 'float32');
+  k.geluForward(offset(b, x), offset(b, y), offset(b, s), n);
+  return [y, s];
+};
+
+/** LayerNorm forward over the last axis (a multiple of 4): inputs {x, gain}, attrs {epsilon}; outputs [y, x̂, 1/σ (..., 1)]. */
+const layerNorm: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as BackendWasm;
+  const { x, gain } = inputs as { x: tf.TensorInfo; gain: tf.TensorInfo };
+  const cols = x.shape[x.shape.length - 1]!;
+  const rows = tf.util.sizeFromShape(x.shape) / cols;
+  if (cols % 4 !== 0) throw new Error('layerNormForward: last axis not a multiple of 4');
+  const k = kernels(b);
+  const y = b.makeOutput(x.shape, 'float32');
+  const xhat = b.makeOutput(x.shape, 'float32');
+  const rstd = b.makeOutput([...x.shape.slice(0, -1), 1], 'float32');
+  k.layerNormForward(offset(b, x), offset(b, gain), offset(b, y), offset(b, xhat), offset(b, rstd), rows, cols, (attrs as { epsilon: number }).epsilon);
+  return [y, xhat, rstd];
+};
+
+/** tanh-GELU backward: inputs {dy, x, s} (s from the forward); output dx. */
+const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
+  const b = backend as BackendWasm;
+  const { dy, x, s } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; s: tf.TensorInfo };
+  const n = tf.util.sizeFromShape(x.shape);
+  if (n % 4 !== 0) throw new Error('geluBackward: size not a multiple of 4');
+  const k = kernels(b);
+  const dx = b.makeOutput(x.shape, 'float32');
+  k.geluBackward(offset(b, dy), offset(b, x), offset(b, s), offset(b, dx), n);
+  return dx;
+};
+
+for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad]] as const) {
+  if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }

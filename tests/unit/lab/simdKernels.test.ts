@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, instantiateSimd, registerSimdKernels, tfjsMemory } from '../../../lab/backend/simd/simdKernels';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, decodeBase64, simdAvailable, tfjsMemory } from '../../../lab/backend/simd/simdKernels';
 import { useBackend } from './helpers';
 
 const K1 = 2 * Math.sqrt(2 / Math.PI);
@@ -12,13 +11,17 @@ const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => a.sub(b).abs().max(
 
 beforeAll(async () => {
   await useBackend('wasm');
-  const simd = await instantiateSimd(tf.backend() as BackendWasm, (f) => readFile(new URL(`../../../lab/backend/simd/${f}`, import.meta.url)));
-  registerSimdKernels(simd);
 });
 
 describe('SIMD kernels on the wasm heap', () => {
   it("reads tfjs's memory: the non-threaded build's exported memory", () => {
     expect(tfjsMemory(tf.backend() as BackendWasm).buffer.byteLength).toBeGreaterThan(0);
+    expect(simdAvailable()).toBe(true);
+  });
+
+  it('decodes base64 like Buffer does', () => {
+    const bytes = Uint8Array.from({ length: 259 }, (_, i) => (i * 37) & 0xff);
+    for (const n of [0, 1, 2, 3, 259]) expect([...decodeBase64(Buffer.from(bytes.subarray(0, n)).toString('base64'))]).toEqual([...bytes.subarray(0, n)]);
   });
 
   // 3 x 20 exercises the tails of the unrolled loops; the heap growth, that the instance follows tfjs's Memory.
