@@ -25,6 +25,18 @@ describe('SIMD kernels on the wasm heap', () => {
   });
 
   // 3 x 20 exercises the tails of the unrolled loops; the heap growth, that the instance follows tfjs's Memory.
+  it('normalizes rows whose mean is large against their spread (two-pass variance)', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([16, 64], 0, 1, 'float32', 4).add(tf.linspace(-300, 300, 16).reshape([16, 1])); // (16, 64)
+      const gain = tf.ones([64]);
+      const centred = x.sub(x.mean(1, true));
+      const rstd = centred.square().mean(1, true).add(1e-5).rsqrt();
+      const [, xhat, r] = run(LAYER_NORM_FORWARD, { x, gain }, { epsilon: 1e-5 });
+      expect(maxAbs(xhat!, centred.mul(rstd))).toBeLessThan(1e-4);
+      expect(maxAbs(r!.div(rstd), tf.onesLike(rstd))).toBeLessThan(1e-4);
+    });
+  });
+
   for (const shape of [[64, 128], [3, 20]]) {
     it(`matches tfjs ops on ${shape.join('x')}, before and after the heap grows`, () => {
       const x = tf.randomNormal(shape, 0, 3, 'float32', 1);

@@ -77,29 +77,36 @@ export function geluBackward(dy: usize, x: usize, s: usize, dx: usize, n: i32): 
 
 /**
  * LayerNorm forward over rows of `cols` (a multiple of 4): xhat = (x - mean) rstd, y = xhat gain,
- * rstd[row] = 1 / sqrt(var + eps). Two reads of each row (the second from cache), one write of y and xhat.
+ * rstd[row] = 1 / sqrt(var + eps). Three reads of each row (the second and third from cache): the
+ * mean, then var = mean((x - mean)²) (two passes: E[x²] - mean² loses the variance in f32 when the
+ * mean is large against the spread), then one write of y and xhat.
  */
 export function layerNormForward(x: usize, gain: usize, y: usize, xhat: usize, rstd: usize, rows: i32, cols: i32, eps: f32): void {
   const rowBytes = <usize>cols << 2;
   const inv = f32x4.splat(<f32>1.0 / <f32>cols);
   for (let r = 0; r < rows; r++) {
     const off = <usize>r * rowBytes;
-    // Two pairs of accumulators: one chain of adds waits on each add's latency.
-    let sum0 = f32x4.splat(0), sum1 = f32x4.splat(0), sq0 = f32x4.splat(0), sq1 = f32x4.splat(0);
+    // Two accumulators: one chain of adds waits on each add's latency.
+    let sum0 = f32x4.splat(0), sum1 = f32x4.splat(0);
     let i: usize = 0;
     for (; i + 32 <= rowBytes; i += 32) {
-      const a = v128.load(x + off + i), b = v128.load(x + off + i, 16);
-      sum0 = f32x4.add(sum0, a); sq0 = f32x4.add(sq0, f32x4.mul(a, a));
-      sum1 = f32x4.add(sum1, b); sq1 = f32x4.add(sq1, f32x4.mul(b, b));
+      sum0 = f32x4.add(sum0, v128.load(x + off + i));
+      sum1 = f32x4.add(sum1, v128.load(x + off + i, 16));
+    }
+    if (i < rowBytes) sum0 = f32x4.add(sum0, v128.load(x + off + i));
+    const mean = f32x4.mul(hsum(f32x4.add(sum0, sum1)), inv);
+    let sq0 = f32x4.splat(0), sq1 = f32x4.splat(0);
+    for (i = 0; i + 32 <= rowBytes; i += 32) {
+      const a = f32x4.sub(v128.load(x + off + i), mean), b = f32x4.sub(v128.load(x + off + i, 16), mean);
+      sq0 = f32x4.add(sq0, f32x4.mul(a, a));
+      sq1 = f32x4.add(sq1, f32x4.mul(b, b));
     }
     if (i < rowBytes) {
-      const a = v128.load(x + off + i);
-      sum0 = f32x4.add(sum0, a); sq0 = f32x4.add(sq0, f32x4.mul(a, a));
+      const a = f32x4.sub(v128.load(x + off + i), mean);
+      sq0 = f32x4.add(sq0, f32x4.mul(a, a));
     }
-    const mean = f32x4.mul(hsum(f32x4.add(sum0, sum1)), inv);
-    // var = E[x²] - mean² in f32: fine for LayerNorm inputs of order 1 (see README's risks).
-    const variance = f32x4.sub(f32x4.mul(hsum(f32x4.add(sq0, sq1)), inv), f32x4.mul(mean, mean));
-    const rs = f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(f32x4.max(variance, f32x4.splat(0)), f32x4.splat(eps))));
+    const variance = f32x4.mul(hsum(f32x4.add(sq0, sq1)), inv);
+    const rs = f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(variance, f32x4.splat(eps))));
     store<f32>(rstd + (<usize>r << 2), f32x4.extract_lane(rs, 0));
     for (i = 0; i + 32 <= rowBytes; i += 32) {
       const h0 = f32x4.mul(f32x4.sub(v128.load(x + off + i), mean), rs);
