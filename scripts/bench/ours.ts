@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { registerBackends } from '../../lab/backend/register';
+import { activeWasmThreads, registerBackends, switchWasmThreads, wasmThreads } from '../../lab/backend/register';
 import { chooseWasmThreads } from '../../lab/backend/threads';
 import { buildDataset, DATASETS } from '../../lab/data/datasets';
 import { GPT, nanoGptShakespeareCpu } from '../../lab/models/gpt';
@@ -24,25 +24,34 @@ const CORES = navigator.hardwareConcurrency;
 const SEED = 1337;
 
 /**
- * Registers the backends with the wasm thread count the page asks for: `auto` as the site's
- * worker will size it (`chooseWasmThreads`, then that count), or a fixed number.
+ * Registers the backends with a pool for the wasm thread counts the page may use: the policy's
+ * count for `auto`, or the fixed number.
  */
-async function registerWithThreads(o: PageOptions): Promise<ThreadReport | undefined> {
-  if (o.backend !== 'wasm') {
-    registerBackends('/wasm/', { cores: CORES }); // the choice only matters on wasm: measure nothing
-    return undefined;
-  }
-  const choice = o.threads === 'auto' ? await chooseWasmThreads(CORES) : { threads: o.threads, cores: CORES, freeCores: CORES, measuredMs: 0, reason: 'fixed' as const };
-  registerBackends('/wasm/', { cores: CORES, threads: choice.threads });
-  return { requested: o.threads, ...choice };
+function register(o: PageOptions): void {
+  if (o.backend !== 'wasm') return registerBackends('/wasm/', { cores: CORES }); // the count only matters on wasm
+  const threads = o.threads === 'auto' ? wasmThreads(CORES) : o.threads;
+  registerBackends('/wasm/', { cores: CORES, threads, maxThreads: threads });
+}
+
+/**
+ * The wasm thread count, chosen as the site's worker chooses it when a run starts (ThreadKeeper):
+ * `chooseWasmThreads` measured once the backend is up, the page's own loading done, and the live
+ * pool switched to that count; or the page's fixed number.
+ */
+async function chooseThreads(o: PageOptions): Promise<ThreadReport> {
+  if (o.threads !== 'auto') return { requested: o.threads, threads: o.threads, cores: CORES, freeCores: CORES, measuredMs: 0, reason: 'fixed' };
+  const choice = await chooseWasmThreads(CORES);
+  const threads = switchWasmThreads(choice.threads) ?? activeWasmThreads() ?? choice.threads;
+  return { requested: o.threads, ...choice, threads };
 }
 
 async function main(o: PageOptions): Promise<void> {
   try {
-    const threadChoice = await registerWithThreads(o);
+    register(o);
     // setBackend resolves false (rather than throwing) when a backend fails to initialize.
     if (!(await tf.setBackend(o.backend))) throw new Error(`${o.backend} is not available in this browser`);
     await tf.ready();
+    const threadChoice = o.backend === 'wasm' ? await chooseThreads(o) : undefined;
     report({
       type: 'env',
       backend: tf.getBackend(),
