@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { type ArrayKernel, hasArrayKernel, registerArrayKernel, runArrayKernel } from '../models/kernels/arrayKernel';
 
 /** The numbers of one AdamW update (PyTorch's AdamW, decay first, then Adam's step). */
 export interface AdamWHyper {
@@ -41,38 +41,18 @@ function updateArrays(p: Float32Array, g: Float32Array, m: Float32Array, v: Floa
   }
 }
 
-/** Name of the fused kernel, registered for the backends whose memory JavaScript can read. */
-const KERNEL = 'LabAdamW';
-
 /**
- * On wasm the update as tfjs ops is about 12 kernel calls per variable (some 330 for the GPT),
- * each a pass over memory with a fixed cost per call; one JavaScript loop over the wasm heap
- * does the same arithmetic in a single pass.
+ * The update as one kernel on the backends whose memory JavaScript can read (wasm and cpu). On
+ * wasm the update as tfjs ops is about 12 kernel calls per variable (some 330 for the GPT), each
+ * a pass over memory with a fixed cost per call; one loop over the heap does the same arithmetic
+ * in a single pass.
  */
-const wasmKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as BackendWasm;
-  const { param, grad, m, v } = inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;
-  // Allocate every output before taking views of the heap: an allocation may grow (and detach) it.
-  const outs = [param, m, v].map((t) => b.makeOutput(t.shape, 'float32'));
-  const view = (t: tf.TensorInfo) => b.typedArrayFromHeap(t) as Float32Array;
-  updateArrays(view(param), view(grad), view(m), view(v), view(outs[0]!), view(outs[1]!), view(outs[2]!), attrs as unknown as AdamWHyper);
-  return outs;
+const fusedUpdate: ArrayKernel<AdamWHyper> = {
+  name: 'LabAdamW',
+  outputShapes: ([param]) => [param!, param!, param!], // param, m, v
+  compute: ([param, grad, m, v], [outP, outM, outV], h) => updateArrays(param!, grad!, m!, v!, outP!, outM!, outV!, h),
 };
-
-/** The same loop on the cpu backend's arrays (used by the tests, and by readers without wasm). */
-const cpuKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const b = backend as tf.KernelBackend & { makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo };
-  const { param, grad, m, v } = inputs as Record<'param' | 'grad' | 'm' | 'v', tf.TensorInfo>;
-  const read = (t: tf.TensorInfo) => b.readSync(t.dataId) as Float32Array;
-  const n = tf.util.sizeFromShape(param.shape);
-  const [outP, outM, outV] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  updateArrays(read(param), read(grad), read(m), read(v), outP, outM, outV, attrs as unknown as AdamWHyper);
-  return [b.makeTensorInfo(param.shape, 'float32', outP), b.makeTensorInfo(m.shape, 'float32', outM), b.makeTensorInfo(v.shape, 'float32', outV)];
-};
-
-for (const [backendName, kernelFunc] of [['wasm', wasmKernel], ['cpu', cpuKernel]] as const) {
-  if (!tf.getKernel(KERNEL, backendName)) tf.registerKernel({ kernelName: KERNEL, backendName, kernelFunc });
-}
+registerArrayKernel(fusedUpdate);
 
 /** The update as tfjs ops, for GPU backends (where each op is one shader over the tensor). */
 function updateByOps(param: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, h: AdamWHyper): AdamWResult {
@@ -89,8 +69,6 @@ function updateByOps(param: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tens
  * and cpu, tfjs ops elsewhere; `fused: false` forces the ops (for tests).
  */
 export function adamwUpdate(param: tf.Tensor, grad: tf.Tensor, m: tf.Tensor, v: tf.Tensor, h: AdamWHyper, fused = true): AdamWResult {
-  if (fused && tf.getKernel(KERNEL, tf.getBackend())) {
-    return tf.engine().runKernel(KERNEL, { param, grad, m, v }, { ...h }) as unknown as AdamWResult;
-  }
+  if (fused && hasArrayKernel(fusedUpdate.name)) return runArrayKernel(fusedUpdate.name, [param, grad, m, v], h) as AdamWResult;
   return updateByOps(param, grad, m, v, h);
 }

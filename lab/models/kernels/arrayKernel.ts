@@ -7,7 +7,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  *
  * Why: on wasm every tfjs op is a kernel call with a fixed cost and a pass over memory, and the
  * elementwise ones run on one thread anyway; a loop that does several ops' arithmetic in one pass
- * replaces a dozen calls (as lab/train/adamwKernel.ts does for AdamW).
+ * replaces a dozen calls (lab/train/adamwKernel.ts does so for AdamW).
  *
  * It pays only where it replaces many passes: a JavaScript pass over a float32 array costs about
  * 4 to 5 times a wasm (SIMD) elementwise kernel's pass, and Math.exp some 30 ns an element. In
