@@ -29,24 +29,9 @@ export function tfjsMemory(backend: BackendWasm): WebAssembly.Memory {
   return memory;
 }
 
-/** Base64 to bytes: atob where there is one (browsers, workers, Node 16+), else a plain decoder. */
+/** Base64 to bytes (`atob` exists in pages, workers and Node 16+). */
 export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof atob === 'function') return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const clean = text.replace(/=+$/, '');
-  const bytes = new Uint8Array((clean.length * 3) >> 2);
-  let bits = 0;
-  let acc = 0;
-  let j = 0;
-  for (const c of clean) {
-    acc = (acc << 6) | alphabet.indexOf(c);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[j++] = (acc >> bits) & 0xff;
-    }
-  }
-  return bytes;
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 /**
