@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, simdAvailable } from '../backend/simd/simdKernels';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
 import { Rng } from '../rng';
 
 /** The callback type of tf.customGrad (tfjs does not export it). */
@@ -73,7 +73,21 @@ export class Params {
 // batch dimension runs a scalar triple loop about 15 times slower, and tfjs differentiates matMul
 // with transposed matmuls, so its own backward pass is slow. tanh and pow are scalar loops there
 // too, while sigmoid is fast. Each block therefore computes the textbook function with a backward
-// pass made of explicit transposes, untransposed 2-D matmuls and other fast ops.
+// pass made of explicit transposes, untransposed 2-D matmuls and other fast ops. On wasm the
+// products themselves run our SIMD kernel (lab/backend/simd/assembly/gemm.ts), which reads aᵀ in
+// place and gives tf.matMul's result bit for bit.
+
+/** a @ b for 2-D tensors (a: (N, K), b: (K, Out)): our SIMD kernel on wasm, tf.matMul elsewhere. */
+function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  if (useSimd(a, 4) && b.dtype === 'float32') return tf.engine().runKernel(MAT_MUL, { a, b }, {}) as tf.Tensor2D; // (N, Out)
+  return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D); // (N, Out)
+}
+
+/** aᵀ @ b for 2-D tensors (a: (K, In), b: (K, Out)): read in place on wasm, an explicit transpose and an untransposed matmul elsewhere. */
+function productOfTransposed(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  if (useSimd(a, 4) && b.dtype === 'float32') return tf.engine().runKernel(MAT_MUL, { a, b }, { transposeA: true }) as tf.Tensor2D; // (In, Out)
+  return tf.matMul(a.transpose() as tf.Tensor2D, b as tf.Tensor2D); // (In, Out)
+}
 
 /**
  * a @ b for 2-D tensors, the same as tf.matMul, differentiated with explicit transposes and
@@ -91,20 +105,19 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   const [rows, inputs] = a.shape;
   const outputs = b.shape[1];
   const flipDa = rows * (2 * outputs + inputs) < 2 * inputs * outputs; // numbers moved: (b @ dyᵀ)ᵀ vs dy @ bᵀ
-  const product = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const multiply = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     save([a, b]);
     return {
-      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), // (N, Out)
+      value: product(a, b), // (N, Out)
       gradFunc: (dy: tf.Tensor, [a, b]: tf.Tensor[]) => {
         const da = flipDa
-          ? tf.matMul(b as tf.Tensor2D, dy.transpose()).transpose() // (N, In) = (b @ dyᵀ)ᵀ
-          : tf.matMul(dy as tf.Tensor2D, b!.transpose()); // (N, In) = dy @ bᵀ
-        const db = tf.matMul(a!.transpose(), dy as tf.Tensor2D); // (In, Out) = aᵀ @ dy
-        return [da, db];
+          ? product(b!, dy.transpose()).transpose() // (N, In) = (b @ dyᵀ)ᵀ
+          : product(dy, b!.transpose()); // (N, In) = dy @ bᵀ
+        return [da, productOfTransposed(a!, dy)]; // (N, In), (In, Out) = aᵀ @ dy
       },
     };
   }) as GradientFunc);
-  return product(a, b) as tf.Tensor2D; // (N, Out)
+  return multiply(a, b) as tf.Tensor2D; // (N, Out)
 }
 
 /**
@@ -119,12 +132,12 @@ export function embed(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D;
 export function embed(table: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor3D;
 export function embed(table: tf.Tensor2D, idx: tf.Tensor1D | tf.Tensor2D): tf.Tensor {
   const [vocab, channels] = table.shape;
-  const oneHot = tf.oneHot(idx.reshape([-1]), vocab) as tf.Tensor2D; // (N, V)
+  const oneHot = tf.oneHot(idx.reshape([-1]), vocab).cast('float32') as tf.Tensor2D; // (N, V); wasm's OneHot writes int32 whatever dtype it is asked for
   const lookup = tf.customGrad(((table: tf.Tensor, save: tf.GradSaveFunc) => {
     save([oneHot]);
     return {
-      value: tf.matMul(oneHot, table as tf.Tensor2D), // (N, C)
-      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => tf.matMul(oneHot!.transpose(), dy as tf.Tensor2D), // (V, C)
+      value: product(oneHot, table), // (N, C)
+      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => productOfTransposed(oneHot!, dy), // (V, C)
     };
   }) as GradientFunc);
   return lookup(table).reshape([...idx.shape, channels]); // (N, C) or (B, T, C)

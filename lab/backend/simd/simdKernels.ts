@@ -7,6 +7,7 @@ export interface SimdExports {
   geluForward(x: number, y: number, s: number, n: number): void;
   geluBackward(dy: number, x: number, s: number, dx: number, n: number): void;
   layerNormForward(x: number, gain: number, y: number, xhat: number, rstd: number, rows: number, cols: number, eps: number): void;
+  gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, k: number, n: number): void;
 }
 
 /** The Emscripten module behind tfjs's wasm backend, as far as this file reads it. */
@@ -102,6 +103,7 @@ function kernels(backend: BackendWasm): SimdExports {
 export const GELU_FORWARD = 'LabGeluForward';
 export const LAYER_NORM_FORWARD = 'LabLayerNormForward';
 export const GELU_BACKWARD = 'LabGeluBackward';
+export const MAT_MUL = 'LabMatMul';
 
 /** tanh-GELU: inputs {x} float32 (size a multiple of 4); outputs [y, s] with s = sigmoid(z). */
 const gelu: tf.KernelFunc = ({ inputs, backend }) => {
@@ -143,6 +145,27 @@ const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
   return dx;
 };
 
-for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad]] as const) {
+/**
+ * a @ b, or aᵀ @ b with attrs {transposeA: true}, for 2-D float32 tensors: inputs {a, b}; output
+ * (m, n). Bit for bit tf.matMul's result (see assembly/gemm.ts), without XNNPACK's packing of b
+ * at every call or a transpose of a.
+ */
+const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as BackendWasm;
+  const { a, b: right } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const transposeA = (attrs as { transposeA?: boolean }).transposeA === true;
+  const [rows, cols] = a.shape as [number, number];
+  const [m, inner] = transposeA ? [cols, rows] : [rows, cols];
+  const n = right.shape[1]!;
+  if (right.shape[0] !== inner) throw new Error(`matMul: inner sizes ${inner} and ${right.shape[0]} differ`);
+  const c = b.makeOutput([m, n], 'float32');
+  if (m * n === 0) return c;
+  // A's element (i, p) sits at i * aRow + p * aCol bytes from its start.
+  const [aRow, aCol] = transposeA ? [4, m * 4] : [inner * 4, 4];
+  kernels(b).gemm(offset(b, a), aRow, aCol, offset(b, right), offset(b, c), m, inner, n);
+  return c;
+};
+
+for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [MAT_MUL, matMul]] as const) {
   if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }

@@ -1,0 +1,72 @@
+// Matrix products over tfjs's wasm heap: C = A B with A read through two strides, so that one
+// kernel computes both a @ w (A row-major) and aᵀ @ dy (A stored transposed) without moving A.
+// Each output sums its products in k order from zero, one f32 multiply then one f32 add per
+// term, as XNNPACK's wasm SIMD gemm kernels do (no FMA in wasm SIMD): the results equal tfjs's
+// matMul bit for bit, so a run does not change with the kernel that computed it.
+
+/**
+ * C (m, n) = A (m, k) @ B (k, n), every argument a byte offset into the heap except the counts.
+ * A's element (i, p) is at `a + i * aRow + p * aCol` (bytes): aRow = 4k, aCol = 4 for a row-major
+ * A; aRow = 4, aCol = 4m for A stored as (k, m), i.e. C = Aᵀ B. B and C are row-major. Tiles of 4
+ * rows by 8 columns keep eight vector accumulators in registers (x64 has 16), over a panel of B
+ * (k rows of 8 columns, 32 bytes each) that stays in the L1 cache while the tiles walk down A.
+ */
+export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const bRow = <usize>n << 2;
+  const m4 = m & ~3;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const pb0 = b + (<usize>j << 2);
+    const pc0 = c + (<usize>j << 2);
+    let i = 0;
+    for (; i < m4; i += 4) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pa = a + <usize>i * aRow;
+      let pb = pb0;
+      for (let p = 0; p < k; p++) {
+        const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+        const a0 = v128.load32_splat(pa), a1 = v128.load32_splat(pa + aRow), a2 = v128.load32_splat(pa + 2 * aRow), a3 = v128.load32_splat(pa + 3 * aRow);
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        pa += aCol;
+        pb += bRow;
+      }
+      const pc = pc0 + <usize>i * bRow;
+      v128.store(pc, c00); v128.store(pc, c01, 16);
+      v128.store(pc + bRow, c10); v128.store(pc + bRow, c11, 16);
+      v128.store(pc + 2 * bRow, c20); v128.store(pc + 2 * bRow, c21, 16);
+      v128.store(pc + 3 * bRow, c30); v128.store(pc + 3 * bRow, c31, 16);
+    }
+    for (; i < m; i++) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let pa = a + <usize>i * aRow;
+      let pb = pb0;
+      for (let p = 0; p < k; p++) {
+        const ai = v128.load32_splat(pa);
+        c0 = f32x4.add(c0, f32x4.mul(ai, v128.load(pb)));
+        c1 = f32x4.add(c1, f32x4.mul(ai, v128.load(pb, 16)));
+        pa += aCol;
+        pb += bRow;
+      }
+      const pc = pc0 + <usize>i * bRow;
+      v128.store(pc, c0); v128.store(pc, c1, 16);
+    }
+  }
+  // The last n % 8 columns, one at a time (the same products and order, in scalar f32).
+  for (; j < n; j++) {
+    for (let i = 0; i < m; i++) {
+      let acc: f32 = 0;
+      let pa = a + <usize>i * aRow;
+      let pb = b + (<usize>j << 2);
+      for (let p = 0; p < k; p++) {
+        acc += load<f32>(pa) * load<f32>(pb);
+        pa += aCol;
+        pb += bRow;
+      }
+      store<f32>(c + <usize>i * bRow + (<usize>j << 2), acc);
+    }
+  }
+}
