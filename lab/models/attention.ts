@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { CHANNEL_MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
 import { joinQkv, type QkvAttrs, qkvForBackward, qkvForForward } from './kernels/qkvHeads';
 import type { GradientFunc } from './layers';
 
@@ -151,7 +152,7 @@ function convForward(qT: tf.Tensor, kT: tf.Tensor, v: tf.Tensor, causal: tf.Tens
   const scores = channelMatMul(qT, kT); // (T, N, T) [i, n, j] = q_i · k_j / sqrt(hs)
   const weights = tf.softmax(scores.add(causal)) as tf.Tensor3D; // (T, N, T)
   const dropped = keep ? weights.mul(keep) : weights; // (T, N, T)
-  const y = channelMatMul(dropped.transpose([0, 2, 1]), v); // (T, N, hs) [i, n, d] = sum_j w_ij v_jd
+  const y = channelMatMul(dropped, v, [0, 2, 1]); // (T, N, hs) [i, n, d] = sum_j w_ij v_jd
   return { y, weights };
 }
 
@@ -167,24 +168,30 @@ function convForward(qT: tf.Tensor, kT: tf.Tensor, v: tf.Tensor, causal: tf.Tens
  */
 function convBackward(dy: tf.Tensor, weights: tf.Tensor3D, kept: tf.Tensor3D | undefined, q: tf.Tensor, k: tf.Tensor, vT: tf.Tensor, scale: number): tf.Tensor3D[] {
   const dropped = kept ? weights.mul(kept) : weights; // (T, N, T)
-  const dDropped = channelMatMul(dy.transpose([0, 2, 1]), vT); // (T, N, T) dy @ v^T
-  const dV = channelMatMul(dropped.transpose([2, 0, 1]), dy); // (T, N, hs) w^T @ dy
+  const dDropped = channelMatMul(dy, vT, [0, 2, 1]); // (T, N, T) dy @ v^T
+  const dV = channelMatMul(dropped, dy, [2, 0, 1]); // (T, N, hs) w^T @ dy
   const dWeights = kept ? dDropped.mul(kept) : dDropped; // (T, N, T)
   // Softmax backward: dS = w * (dW - sum_j(dW * w)).
   const dScores = weights.mul(dWeights.sub(dWeights.mul(weights).sum(-1, true))).mul(scale) as tf.Tensor3D; // (T, N, T)
-  const dQ = channelMatMul(dScores.transpose([0, 2, 1]), k); // (T, N, hs) dS @ k
-  const dK = channelMatMul(dScores.transpose([2, 0, 1]), q); // (T, N, hs) dS^T @ q
+  const dQ = channelMatMul(dScores, k, [0, 2, 1]); // (T, N, hs) dS @ k
+  const dK = channelMatMul(dScores, q, [2, 0, 1]); // (T, N, hs) dS^T @ q
   return [dQ, dK, dV];
 }
 
 /**
  * A batched matmul with the batch in the channels, as one depthwise convolution:
- * out[m, n, p] = sum_k input[m, k, n] * filter[k, n, p].
- * @param input (M, K, N).
+ * out[m, n, p] = sum_k input[m, k, n] * filter[k, n, p], where input = x.transpose(perm). On wasm
+ * our SIMD kernel computes it bit for bit as XNNPACK's convolution does, reading x transposed in
+ * place, on as many threads as tfjs runs (lab/backend/simd); elsewhere the transpose and the
+ * convolution.
+ * @param x the input before the transpose: (M, K, N) once permuted by `perm`.
  * @param filter (K, N, P).
+ * @param perm the axes of x that make the input's (M, K, N).
  * @returns (M, N, P).
  */
-function channelMatMul(input: tf.Tensor, filter: tf.Tensor): tf.Tensor3D {
+function channelMatMul(x: tf.Tensor, filter: tf.Tensor, perm: [number, number, number] = [0, 1, 2]): tf.Tensor3D {
+  if (x.dtype === 'float32' && filter.dtype === 'float32' && simdAvailable()) return tf.engine().runKernel(CHANNEL_MAT_MUL, { x, filter }, { perm }) as tf.Tensor3D; // (M, N, P)
+  const input = perm.every((axis, i) => axis === i) ? x : x.transpose(perm);
   const [m, k, n] = input.shape as [number, number, number];
   const p = filter.shape[2]!;
   // An image of height M and width K with N channels; a 1 x K filter with P outputs per channel.

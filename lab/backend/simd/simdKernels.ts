@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { activeWasmThreads } from '../register';
+import { GemmThreads } from './gemmThreads';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernelsBinary';
 
 /** The exports of the kernels module (see assembly/kernels.ts): byte offsets into tfjs's heap and counts. */
@@ -8,6 +10,7 @@ export interface SimdExports {
   geluBackward(dy: number, x: number, s: number, dx: number, n: number): void;
   layerNormForward(x: number, gain: number, y: number, xhat: number, rstd: number, rows: number, cols: number, eps: number): void;
   gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, k: number, n: number): void;
+  channelMatMul(a: number, aRow: number, aCol: number, aChannel: number, filter: number, out: number, channels: number, total: number, m: number, k: number, n: number): void;
 }
 
 /** The Emscripten module behind tfjs's wasm backend, as far as this file reads it. */
@@ -67,6 +70,20 @@ export function simdKernelsFor(backend: BackendWasm): SimdExports | null {
   return k;
 }
 
+/** The matmul's helper threads of each wasm backend instance, or null where its memory is not shared (Node, a page without cross-origin isolation). */
+const gemmPools = new WeakMap<object, GemmThreads | null>();
+
+/** The matmul's helper threads on `backend`'s memory, made on first use. */
+function gemmThreadsFor(backend: BackendWasm): GemmThreads | null {
+  let pool = gemmPools.get(backend);
+  if (pool === undefined) {
+    const memory = tfjsMemory(backend);
+    pool = GemmThreads.supported(memory) ? new GemmThreads(new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM)), memory) : null;
+    gemmPools.set(backend, pool);
+  }
+  return pool;
+}
+
 /** Off only through {@link setSimdEnabled} (tests, A/B timings). */
 let enabled = true;
 
@@ -104,6 +121,7 @@ export const GELU_FORWARD = 'LabGeluForward';
 export const LAYER_NORM_FORWARD = 'LabLayerNormForward';
 export const GELU_BACKWARD = 'LabGeluBackward';
 export const MAT_MUL = 'LabMatMul';
+export const CHANNEL_MAT_MUL = 'LabChannelMatMul';
 
 /** tanh-GELU: inputs {x} float32 (size a multiple of 4); outputs [y, s] with s = sigmoid(z). */
 const gelu: tf.KernelFunc = ({ inputs, backend }) => {
@@ -148,7 +166,8 @@ const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
 /**
  * a @ b, or aᵀ @ b with attrs {transposeA: true}, for 2-D float32 tensors: inputs {a, b}; output
  * (m, n). Bit for bit tf.matMul's result (see assembly/gemm.ts), without XNNPACK's packing of b
- * at every call or a transpose of a.
+ * at every call or a transpose of a; on tfjs's threaded build, bands of rows on helper threads
+ * (gemmThreads.ts), as many threads as tfjs runs.
  */
 const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as BackendWasm;
@@ -162,10 +181,37 @@ const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   if (m * n === 0) return c;
   // A's element (i, p) sits at i * aRow + p * aCol bytes from its start.
   const [aRow, aCol] = transposeA ? [4, m * 4] : [inner * 4, 4];
-  kernels(b).gemm(offset(b, a), aRow, aCol, offset(b, right), offset(b, c), m, inner, n);
+  const args = { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n };
+  const pool = gemmThreadsFor(b);
+  // As many threads as tfjs's own pool has now (the thread keeper lowers it on a busy machine).
+  if (pool) pool.gemm(kernels(b), args, activeWasmThreads() ?? 1);
+  else kernels(b).gemm(args.a, args.aRow, args.aCol, args.b, args.c, args.m, args.k, args.n);
   return c;
 };
 
-for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [MAT_MUL, matMul]] as const) {
+/**
+ * A batched matmul with the batch in the channels, as attention's depthwise convolutions
+ * compute it, bit for bit: out[i, ch, j] = sum_p input[i, p, ch] filter[p, ch, j], where input =
+ * xᵀ, x transposed by attrs {perm} (read in place). Inputs {x, filter (K, N, P)}; output (M, N, P).
+ */
+const channelMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const b = backend as BackendWasm;
+  const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+  const perm = (attrs as { perm: number[] }).perm;
+  const strides = [x.shape[1]! * x.shape[2]!, x.shape[2]!, 1].map((s) => s * 4); // bytes, x row-major
+  const [m, inner, channels] = perm.map((axis) => x.shape[axis]!) as [number, number, number];
+  const [fk, fn, p] = filter.shape as [number, number, number];
+  if (fk !== inner || fn !== channels) throw new Error(`channelMatMul: input (${m}, ${inner}, ${channels}) and filter (${filter.shape}) do not fit`);
+  const out = b.makeOutput([m, channels, p], 'float32');
+  if (m * channels * p === 0) return out;
+  const [aRow, aCol, aChannel] = perm.map((axis) => strides[axis]!) as [number, number, number];
+  const args = { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p };
+  const pool = gemmThreadsFor(b);
+  if (pool) pool.channelMatMul(kernels(b), args, activeWasmThreads() ?? 1);
+  else kernels(b).channelMatMul(args.a, aRow, aCol, aChannel, args.filter, args.out, channels, channels, m, inner, p);
+  return out;
+};
+
+for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [MAT_MUL, matMul], [CHANNEL_MAT_MUL, channelMatMul]] as const) {
   if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }

@@ -12,7 +12,26 @@
  * (k rows of 8 columns, 32 bytes each) that stays in the L1 cache while the tiles walk down A.
  */
 export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
-  const bRow = <usize>n << 2;
+  gemmStrided(a, aRow, aCol, b, <usize>n << 2, c, <usize>n << 2, m, k, n);
+}
+
+/**
+ * A batched matmul with the batch in the channels, as attention's depthwise convolutions compute
+ * it (and bit for bit the same): out[i, ch, j] = sum_p A_ch[i, p] filter[p, ch, j], for
+ * `channels` channels from the pointers given, in layouts of `total` channels: filter (k, total,
+ * n) and out (m, total, n) row-major, A_ch's element (i, p) at `a + ch * aChannel + i * aRow +
+ * p * aCol` bytes, so that a transposed input is read in place.
+ */
+export function channelMatMul(a: usize, aRow: usize, aCol: usize, aChannel: usize, filter: usize, out: usize, channels: i32, total: i32, m: i32, k: i32, n: i32): void {
+  const row = <usize>total * <usize>n << 2;
+  for (let ch = 0; ch < channels; ch++) {
+    const at = <usize>ch * <usize>n << 2;
+    gemmStrided(a + <usize>ch * aChannel, aRow, aCol, filter + at, row, out + at, row, m, k, n);
+  }
+}
+
+/** {@link gemm} with B's and C's row strides (bytes) given: B's element (p, j) at b + p * bRow + 4j, C's (i, j) at c + i * cRow + 4j. */
+function gemmStrided(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize, m: i32, k: i32, n: i32): void {
   const m4 = m & ~3;
   let j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -34,11 +53,11 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: 
         pa += aCol;
         pb += bRow;
       }
-      const pc = pc0 + <usize>i * bRow;
+      const pc = pc0 + <usize>i * cRow;
       v128.store(pc, c00); v128.store(pc, c01, 16);
-      v128.store(pc + bRow, c10); v128.store(pc + bRow, c11, 16);
-      v128.store(pc + 2 * bRow, c20); v128.store(pc + 2 * bRow, c21, 16);
-      v128.store(pc + 3 * bRow, c30); v128.store(pc + 3 * bRow, c31, 16);
+      v128.store(pc + cRow, c10); v128.store(pc + cRow, c11, 16);
+      v128.store(pc + 2 * cRow, c20); v128.store(pc + 2 * cRow, c21, 16);
+      v128.store(pc + 3 * cRow, c30); v128.store(pc + 3 * cRow, c31, 16);
     }
     for (; i < m; i++) {
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
@@ -51,7 +70,7 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: 
         pa += aCol;
         pb += bRow;
       }
-      const pc = pc0 + <usize>i * bRow;
+      const pc = pc0 + <usize>i * cRow;
       v128.store(pc, c0); v128.store(pc, c1, 16);
     }
   }
@@ -66,7 +85,7 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, c: usize, m: 
         pa += aCol;
         pb += bRow;
       }
-      store<f32>(c + <usize>i * bRow + (<usize>j << 2), acc);
+      store<f32>(c + <usize>i * cRow + (<usize>j << 2), acc);
     }
   }
 }

@@ -129,4 +129,4 @@ export function layerNormForward(x: usize, gain: usize, y: usize, xhat: usize, r
   v = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
   return f32x4.add(v, i32x4.shuffle(v, v, 1, 0, 3, 2));
 }
-export { gemm } from './gemm';
+export { channelMatMul, gemm } from './gemm';
