@@ -7,6 +7,7 @@ export interface SimdExports {
   geluForward(x: number, y: number, s: number, n: number): void;
   geluBackward(dy: number, x: number, s: number, dx: number, n: number): void;
   layerNormForward(x: number, gain: number, y: number, xhat: number, rstd: number, rows: number, cols: number, eps: number): void;
+  layerNormBackward(dy: number, xhat: number, rstd: number, gain: number, dx: number, dgain: number, rows: number, cols: number): void;
 }
 
 /** The Emscripten module behind tfjs's wasm backend, as far as this file reads it. */
@@ -102,6 +103,7 @@ function kernels(backend: BackendWasm): SimdExports {
 export const GELU_FORWARD = 'LabGeluForward';
 export const LAYER_NORM_FORWARD = 'LabLayerNormForward';
 export const GELU_BACKWARD = 'LabGeluBackward';
+export const LAYER_NORM_BACKWARD = 'LabLayerNormBackward';
 
 /** tanh-GELU: inputs {x} float32 (size a multiple of 4); outputs [y, s] with s = sigmoid(z). */
 const gelu: tf.KernelFunc = ({ inputs, backend }) => {
@@ -143,6 +145,23 @@ const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
   return dx;
 };
 
-for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad]] as const) {
+/**
+ * LayerNorm backward over the last axis (a multiple of 4): inputs {dy, xhat, rstd, gain} (x̂ and
+ * 1/σ from the forward); outputs [dx, dgain (C)].
+ */
+const layerNormGrad: tf.KernelFunc = ({ inputs, backend }) => {
+  const b = backend as BackendWasm;
+  const { dy, xhat, rstd, gain } = inputs as { dy: tf.TensorInfo; xhat: tf.TensorInfo; rstd: tf.TensorInfo; gain: tf.TensorInfo };
+  const cols = xhat.shape[xhat.shape.length - 1]!;
+  const rows = tf.util.sizeFromShape(xhat.shape) / cols;
+  if (cols % 4 !== 0) throw new Error('layerNormBackward: last axis not a multiple of 4');
+  const k = kernels(b);
+  const dx = b.makeOutput(xhat.shape, 'float32');
+  const dgain = b.makeOutput([cols], 'float32');
+  k.layerNormBackward(offset(b, dy), offset(b, xhat), offset(b, rstd), offset(b, gain), offset(b, dx), offset(b, dgain), rows, cols);
+  return [dx, dgain];
+};
+
+for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [LAYER_NORM_BACKWARD, layerNormGrad]] as const) {
   if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }
