@@ -36,7 +36,7 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Instantiates our kernels on tfjs's memory, synchronously (the module is 3.3 KB, under the
+ * Instantiates our kernels on tfjs's memory, synchronously (the module is about 4 KB, under the
  * browsers' limit for synchronous compiles on the main thread): the `shared` build (memory
  * import declared `shared`, maximum 65536 pages, as the threaded glue's) when that memory's
  * buffer is a SharedArrayBuffer, else the plain one. Throws when the memory is not found or the
