@@ -132,41 +132,41 @@ export function layerNormForward(x: usize, gain: usize, y: usize, xhat: usize, r
 
 /**
  * LayerNorm backward over rows of `cols` (a multiple of 4), from the forward's xhat and rstd:
- * g = dy gain, dx = (g - mean(g) - xhat mean(g xhat)) rstd, dgain = the sum over rows of dy xhat.
- * Two reads of each row (the second from cache): the two means, with dgain accumulated in its
- * output (zeroed first, then one vector add per row; its `cols` floats stay in cache), then dx.
+ * g = dy gain, dx = ((g - mean(g)) - xhat mean(g xhat)) rstd, dgain = the sum over rows of dy xhat.
+ * The same float32 operations in the same order as the tfjs ops on the wasm backend, so the same
+ * result bit for bit: the elementwise products and differences are rounded once each either way
+ * (f32x4 here, no fused multiply-add), and each mean is what tfjs-backend-wasm's Mean does, a
+ * scalar sum from index 0 up (one f32 accumulator) divided by the count; dgain is the sum over
+ * rows in row order, as Sum over axis 0 does. Two reads of each row (the second from cache): the
+ * two means, with dgain accumulated in its output (zeroed first; its `cols` floats stay in
+ * cache), then dx. The two scalar sums are two independent chains of adds.
  */
 export function layerNormBackward(dy: usize, xhat: usize, rstd: usize, gain: usize, dx: usize, dgain: usize, rows: i32, cols: i32): void {
   const rowBytes = <usize>cols << 2;
-  const inv = f32x4.splat(<f32>1.0 / <f32>cols);
+  const n = <f32>cols;
   for (let i: usize = 0; i < rowBytes; i += 16) v128.store(dgain + i, f32x4.splat(0));
   for (let r = 0; r < rows; r++) {
     const off = <usize>r * rowBytes;
-    // Two accumulators for each sum: one chain of adds waits on each add's latency.
-    let sg0 = f32x4.splat(0), sg1 = f32x4.splat(0), sgx0 = f32x4.splat(0), sgx1 = f32x4.splat(0);
-    let i: usize = 0;
-    for (; i + 32 <= rowBytes; i += 32) {
-      const d0 = v128.load(dy + off + i), d1 = v128.load(dy + off + i, 16);
-      const h0 = v128.load(xhat + off + i), h1 = v128.load(xhat + off + i, 16);
-      const g0 = f32x4.mul(d0, v128.load(gain + i)), g1 = f32x4.mul(d1, v128.load(gain + i, 16));
-      sg0 = f32x4.add(sg0, g0);
-      sg1 = f32x4.add(sg1, g1);
-      sgx0 = f32x4.add(sgx0, f32x4.mul(g0, h0));
-      sgx1 = f32x4.add(sgx1, f32x4.mul(g1, h1));
-      v128.store(dgain + i, f32x4.add(v128.load(dgain + i), f32x4.mul(d0, h0)));
-      v128.store(dgain + i, f32x4.add(v128.load(dgain + i, 16), f32x4.mul(d1, h1)), 16);
-    }
-    if (i < rowBytes) {
+    let sg: f32 = 0, sgx: f32 = 0;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
       const d = v128.load(dy + off + i), h = v128.load(xhat + off + i);
       const g = f32x4.mul(d, v128.load(gain + i));
-      sg0 = f32x4.add(sg0, g);
-      sgx0 = f32x4.add(sgx0, f32x4.mul(g, h));
+      const gx = f32x4.mul(g, h);
+      sg += f32x4.extract_lane(g, 0);
+      sgx += f32x4.extract_lane(gx, 0);
+      sg += f32x4.extract_lane(g, 1);
+      sgx += f32x4.extract_lane(gx, 1);
+      sg += f32x4.extract_lane(g, 2);
+      sgx += f32x4.extract_lane(gx, 2);
+      sg += f32x4.extract_lane(g, 3);
+      sgx += f32x4.extract_lane(gx, 3);
       v128.store(dgain + i, f32x4.add(v128.load(dgain + i), f32x4.mul(d, h)));
     }
-    const meanG = f32x4.mul(hsum(f32x4.add(sg0, sg1)), inv);
-    const meanGx = f32x4.mul(hsum(f32x4.add(sgx0, sgx1)), inv);
+    const meanG = f32x4.splat(sg / n);
+    const meanGx = f32x4.splat(sgx / n);
     const rs = v128.load32_splat(rstd + (<usize>r << 2));
-    for (i = 0; i + 32 <= rowBytes; i += 32) {
+    let i: usize = 0;
+    for (; i + 32 <= rowBytes; i += 32) {
       const g0 = f32x4.mul(v128.load(dy + off + i), v128.load(gain + i));
       const g1 = f32x4.mul(v128.load(dy + off + i, 16), v128.load(gain + i, 16));
       const c0 = f32x4.sub(f32x4.sub(g0, meanG), f32x4.mul(v128.load(xhat + off + i), meanGx));
