@@ -73,9 +73,10 @@ describe('SIMD kernels on the wasm heap', () => {
   }
 
   // The backward is the ops' result bit for bit (same f32 operations in the same order, the means
-  // summed as tfjs-backend-wasm's Mean does), so it changes no loss. Odd row counts, rows of 4 and
-  // of 4 mod 8 (the unrolled loop's tail), and a GPT-sized one; all checked, then the heap grows
-  // once (the buffer tfjs's views were made on detaches) and all again.
+  // summed as tfjs-backend-wasm's Mean does), so it changes no loss. Row counts that leave rows
+  // over after the kernel's groups of four (3, 5, 7, 33), rows of 4 and of 4 mod 8 (the unrolled
+  // loop's tail), and a GPT-sized one; all checked, then the heap grows once (the buffer tfjs's
+  // views were made on detaches) and all again.
   it("LayerNorm backward: dx and dgain equal the tfjs ops' bit for bit, before and after the heap grows", () => {
     const shapes = [[64, 128], [3, 20], [7, 4], [33, 36], [5, 772], [768, 512]];
     const cases = shapes.map((shape, k) => {
