@@ -36,11 +36,12 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Instantiates our kernels on tfjs's memory, synchronously (the module is about 4 KB, under the
- * browsers' limit for synchronous compiles on the main thread): the `shared` build (memory
- * import declared `shared`, maximum 65536 pages, as the threaded glue's) when that memory's
- * buffer is a SharedArrayBuffer, else the plain one. Throws when the memory is not found or the
- * module does not link (a tfjs whose memory differs).
+ * Instantiates our kernels on tfjs's memory, synchronously (the module is about 6 KB: fine in a
+ * worker, where the lab trains, and under recent Chromium's 8 MB limit for synchronous compiles
+ * on a page's main thread, but over older versions' 4 KB, where it throws and the ops take over):
+ * the `shared` build (memory import declared `shared`, maximum 65536 pages, as the threaded
+ * glue's) when that memory's buffer is a SharedArrayBuffer, else the plain one. Throws when the
+ * memory is not found or the module does not link (a tfjs whose memory differs).
  */
 export function instantiateSimd(backend: BackendWasm): SimdExports {
   const memory = tfjsMemory(backend);
