@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
 import { Rng } from '../rng';
 
 /** The callback type of tf.customGrad (tfjs does not export it). */
@@ -173,15 +173,20 @@ export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D,
     save([normed!, invStd!, gain]);
     return {
       value: value!, // (N, C)
-      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => {
-        const g = dy.mul(gain!); // (N, C)
-        const dx = g.sub(g.mean(1, true)).sub(normed!.mul(g.mul(normed!).mean(1, true))).mul(invStd!); // (N, C)
-        return [dx, dy.mul(normed!).sum(0)]; // (N, C), (C)
-      },
+      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => useSimd(dy, dy.shape[1]!) && gain!.dtype === 'float32'
+        ? (tf.engine().runKernel(LAYER_NORM_BACKWARD, { dy, xhat: normed!, rstd: invStd!, gain: gain! }, {}) as unknown as tf.Tensor[]) // (N, C), (C)
+        : layerNormGradByOps(dy, normed!, invStd!, gain!),
     };
   }) as GradientFunc);
   const y = norm(x.reshape([-1, gain.shape[0]]), gain); // (N, C)
   return (bias ? y.add(bias) : y).reshape(x.shape); // (..., C)
+}
+
+/** LayerNorm's backward pass as tfjs ops: [dx, dgain] for dy (N, C), x̂ (N, C), 1/σ (N, 1), gain (C). */
+function layerNormGradByOps(dy: tf.Tensor, normed: tf.Tensor, invStd: tf.Tensor, gain: tf.Tensor): tf.Tensor[] {
+  const g = dy.mul(gain); // (N, C)
+  const dx = g.sub(g.mean(1, true)).sub(normed.mul(g.mul(normed).mean(1, true))).mul(invStd); // (N, C)
+  return [dx, dy.mul(normed).sum(0)]; // (N, C), (C)
 }
 
 /** LayerNorm's forward pass as tfjs ops: [x̂ gain, x̂, 1/σ] for x (N, C). */

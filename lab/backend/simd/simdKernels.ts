@@ -11,6 +11,7 @@ export interface SimdExports {
   layerNormForward(x: number, gain: number, y: number, xhat: number, rstd: number, rows: number, cols: number, eps: number): void;
   gemm(a: number, aRow: number, aCol: number, b: number, c: number, m: number, k: number, n: number): void;
   channelMatMul(a: number, aRow: number, aCol: number, aChannel: number, filter: number, out: number, channels: number, total: number, m: number, k: number, n: number): void;
+  layerNormBackward(dy: number, xhat: number, rstd: number, gain: number, dx: number, dgain: number, rows: number, cols: number): void;
 }
 
 /** The Emscripten module behind tfjs's wasm backend, as far as this file reads it. */
@@ -39,11 +40,12 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Instantiates our kernels on tfjs's memory, synchronously (the module is 3.3 KB, under the
- * browsers' limit for synchronous compiles on the main thread): the `shared` build (memory
- * import declared `shared`, maximum 65536 pages, as the threaded glue's) when that memory's
- * buffer is a SharedArrayBuffer, else the plain one. Throws when the memory is not found or the
- * module does not link (a tfjs whose memory differs).
+ * Instantiates our kernels on tfjs's memory, synchronously (the module is about 6 KB: fine in a
+ * worker, where the lab trains, and under recent Chromium's 8 MB limit for synchronous compiles
+ * on a page's main thread, but over older versions' 4 KB, where it throws and the ops take over):
+ * the `shared` build (memory import declared `shared`, maximum 65536 pages, as the threaded
+ * glue's) when that memory's buffer is a SharedArrayBuffer, else the plain one. Throws when the
+ * memory is not found or the module does not link (a tfjs whose memory differs).
  */
 export function instantiateSimd(backend: BackendWasm): SimdExports {
   const memory = tfjsMemory(backend);
@@ -122,6 +124,7 @@ export const LAYER_NORM_FORWARD = 'LabLayerNormForward';
 export const GELU_BACKWARD = 'LabGeluBackward';
 export const MAT_MUL = 'LabMatMul';
 export const CHANNEL_MAT_MUL = 'LabChannelMatMul';
+export const LAYER_NORM_BACKWARD = 'LabLayerNormBackward';
 
 /** tanh-GELU: inputs {x} float32 (size a multiple of 4); outputs [y, s] with s = sigmoid(z). */
 const gelu: tf.KernelFunc = ({ inputs, backend }) => {
@@ -212,6 +215,23 @@ const channelMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [MAT_MUL, matMul], [CHANNEL_MAT_MUL, channelMatMul]] as const) {
+/**
+ * LayerNorm backward over the last axis (a multiple of 4): inputs {dy, xhat, rstd, gain} (x̂ and
+ * 1/σ from the forward); outputs [dx, dgain (C)].
+ */
+const layerNormGrad: tf.KernelFunc = ({ inputs, backend }) => {
+  const b = backend as BackendWasm;
+  const { dy, xhat, rstd, gain } = inputs as { dy: tf.TensorInfo; xhat: tf.TensorInfo; rstd: tf.TensorInfo; gain: tf.TensorInfo };
+  const cols = xhat.shape[xhat.shape.length - 1]!;
+  const rows = tf.util.sizeFromShape(xhat.shape) / cols;
+  if (cols % 4 !== 0) throw new Error('layerNormBackward: last axis not a multiple of 4');
+  const k = kernels(b);
+  const dx = b.makeOutput(xhat.shape, 'float32');
+  const dgain = b.makeOutput([cols], 'float32');
+  k.layerNormBackward(offset(b, dy), offset(b, xhat), offset(b, rstd), offset(b, gain), offset(b, dx), offset(b, dgain), rows, cols);
+  return [dx, dgain];
+};
+
+for (const [kernelName, kernelFunc] of [[GELU_FORWARD, gelu], [LAYER_NORM_FORWARD, layerNorm], [GELU_BACKWARD, geluGrad], [LAYER_NORM_BACKWARD, layerNormGrad], [MAT_MUL, matMul], [CHANNEL_MAT_MUL, channelMatMul]] as const) {
   if (!tf.getKernel(kernelName, 'wasm')) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }

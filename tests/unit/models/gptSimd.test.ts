@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_FORWARD, setSimdEnabled, simdAvailable, simdKernelsFor } from '../../../lab/backend/simd/simdKernels';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, setSimdEnabled, simdAvailable, simdKernelsFor } from '../../../lab/backend/simd/simdKernels';
 import { GPT } from '../../../lab/models/gpt';
 import { gelu, layerNorm } from '../../../lab/models/layers';
 import { Rng } from '../../../lab/rng';
 import { useBackend } from '../lab/helpers';
 import { randomBatch } from './gradcheck';
 
-const SIMD_KERNELS = [GELU_FORWARD, GELU_BACKWARD, LAYER_NORM_FORWARD];
+const SIMD_KERNELS = [GELU_FORWARD, GELU_BACKWARD, LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD];
 
 /** The names of the kernels `f` runs. */
 async function kernelsRun(f: () => tf.TensorContainer): Promise<Set<string>> {
@@ -71,6 +71,9 @@ describe('the SIMD kernels in the GPT on wasm', () => {
     const x6 = tf.randomNormal([4, 6], 0, 1, 'float32', 2);
     expect(await kernelsRun(() => layerNorm(x6, tf.ones([6]) as tf.Tensor1D))).not.toContain(LAYER_NORM_FORWARD);
     expect(await kernelsRun(() => layerNorm(x8, tf.ones([4]) as tf.Tensor1D))).toContain(LAYER_NORM_FORWARD);
+    const lnGrad = (x: tf.Tensor) => tf.grad((x: tf.Tensor) => layerNorm(x, tf.ones([x.shape[1]!]) as tf.Tensor1D).square().sum())(x);
+    expect(await kernelsRun(() => lnGrad(x6))).not.toContain(LAYER_NORM_BACKWARD);
+    expect(await kernelsRun(() => lnGrad(x8))).toContain(LAYER_NORM_BACKWARD);
     tf.dispose([x7, x8, x6]);
   });
 

@@ -129,4 +129,100 @@ export function layerNormForward(x: usize, gain: usize, y: usize, xhat: usize, r
   v = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
   return f32x4.add(v, i32x4.shuffle(v, v, 1, 0, 3, 2));
 }
+
+/** Column k of the 4x4 block whose rows are r0..r3: (r0[k], r1[k], r2[k], r3[k]), for k = 0..3, summed into acc in k order. */
+// @ts-ignore: decorator
+@inline function addColumns(acc: v128, r0: v128, r1: v128, r2: v128, r3: v128): v128 {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  acc = f32x4.add(acc, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  acc = f32x4.add(acc, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  acc = f32x4.add(acc, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  return f32x4.add(acc, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * LayerNorm backward over rows of `cols` (a multiple of 4), from the forward's xhat and rstd:
+ * g = dy gain, dx = ((g - mean(g)) - xhat mean(g xhat)) rstd, dgain = the sum over rows of dy xhat.
+ * The same float32 operations in the same order as the tfjs ops on the wasm backend, so the same
+ * result bit for bit: the elementwise products and differences are rounded once each either way
+ * (f32x4 here, no fused multiply-add), and each mean is what tfjs-backend-wasm's Mean does, a
+ * sum from index 0 up in one f32 accumulator, divided by the count; dgain is the sum over rows in
+ * row order, as Sum over axis 0 does. A row's sum being one chain of dependent adds, rows go by
+ * four: each 4x4 block transposed, so that lane j of one f32x4 accumulator is row j's sum, still
+ * in index order (leftover rows: scalar sums). A first read of the four rows for the means, with
+ * dgain accumulated in its output (zeroed first; its `cols` floats stay in cache), then dx row
+ * by row from cache.
+ */
+export function layerNormBackward(dy: usize, xhat: usize, rstd: usize, gain: usize, dx: usize, dgain: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  const n = <f32>cols;
+  const nv = f32x4.splat(n);
+  for (let i: usize = 0; i < rowBytes; i += 16) v128.store(dgain + i, f32x4.splat(0));
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const a = <usize>r * rowBytes, b = a + rowBytes, c = b + rowBytes, d = c + rowBytes;
+    let sg = f32x4.splat(0), sgx = f32x4.splat(0); // lane j: row r + j's sums, each in index order
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const gn = v128.load(gain + i);
+      const dA = v128.load(dy + a + i), hA = v128.load(xhat + a + i);
+      const dB = v128.load(dy + b + i), hB = v128.load(xhat + b + i);
+      const dC = v128.load(dy + c + i), hC = v128.load(xhat + c + i);
+      const dD = v128.load(dy + d + i), hD = v128.load(xhat + d + i);
+      const gA = f32x4.mul(dA, gn), gB = f32x4.mul(dB, gn), gC = f32x4.mul(dC, gn), gD = f32x4.mul(dD, gn);
+      sg = addColumns(sg, gA, gB, gC, gD);
+      sgx = addColumns(sgx, f32x4.mul(gA, hA), f32x4.mul(gB, hB), f32x4.mul(gC, hC), f32x4.mul(gD, hD));
+      let s = f32x4.add(v128.load(dgain + i), f32x4.mul(dA, hA));
+      s = f32x4.add(s, f32x4.mul(dB, hB));
+      s = f32x4.add(s, f32x4.mul(dC, hC));
+      v128.store(dgain + i, f32x4.add(s, f32x4.mul(dD, hD)));
+    }
+    const mg = f32x4.div(sg, nv), mgx = f32x4.div(sgx, nv);
+    const rs = <usize>r << 2;
+    layerNormBackwardRow(dy + a, xhat + a, gain, dx + a, rowBytes, f32x4.extract_lane(mg, 0), f32x4.extract_lane(mgx, 0), rstd + rs);
+    layerNormBackwardRow(dy + b, xhat + b, gain, dx + b, rowBytes, f32x4.extract_lane(mg, 1), f32x4.extract_lane(mgx, 1), rstd + rs + 4);
+    layerNormBackwardRow(dy + c, xhat + c, gain, dx + c, rowBytes, f32x4.extract_lane(mg, 2), f32x4.extract_lane(mgx, 2), rstd + rs + 8);
+    layerNormBackwardRow(dy + d, xhat + d, gain, dx + d, rowBytes, f32x4.extract_lane(mg, 3), f32x4.extract_lane(mgx, 3), rstd + rs + 12);
+  }
+  for (; r < rows; r++) {
+    const a = <usize>r * rowBytes;
+    let sg: f32 = 0, sgx: f32 = 0;
+    for (let i: usize = 0; i < rowBytes; i += 16) {
+      const d = v128.load(dy + a + i), h = v128.load(xhat + a + i);
+      const g = f32x4.mul(d, v128.load(gain + i));
+      const gx = f32x4.mul(g, h);
+      sg += f32x4.extract_lane(g, 0);
+      sgx += f32x4.extract_lane(gx, 0);
+      sg += f32x4.extract_lane(g, 1);
+      sgx += f32x4.extract_lane(gx, 1);
+      sg += f32x4.extract_lane(g, 2);
+      sgx += f32x4.extract_lane(gx, 2);
+      sg += f32x4.extract_lane(g, 3);
+      sgx += f32x4.extract_lane(gx, 3);
+      v128.store(dgain + i, f32x4.add(v128.load(dgain + i), f32x4.mul(d, h)));
+    }
+    layerNormBackwardRow(dy + a, xhat + a, gain, dx + a, rowBytes, sg / n, sgx / n, rstd + (<usize>r << 2));
+  }
+}
+
+/** One row of dx = ((g - meanG) - xhat meanGx) rstd, g = dy gain (pointers at the row). */
+// @ts-ignore: decorator
+@inline function layerNormBackwardRow(dy: usize, xhat: usize, gain: usize, dx: usize, rowBytes: usize, meanG1: f32, meanGx1: f32, rstd: usize): void {
+  const meanG = f32x4.splat(meanG1), meanGx = f32x4.splat(meanGx1);
+  const rs = v128.load32_splat(rstd);
+  let i: usize = 0;
+  for (; i + 32 <= rowBytes; i += 32) {
+    const g0 = f32x4.mul(v128.load(dy + i), v128.load(gain + i));
+    const g1 = f32x4.mul(v128.load(dy + i, 16), v128.load(gain + i, 16));
+    const c0 = f32x4.sub(f32x4.sub(g0, meanG), f32x4.mul(v128.load(xhat + i), meanGx));
+    const c1 = f32x4.sub(f32x4.sub(g1, meanG), f32x4.mul(v128.load(xhat + i, 16), meanGx));
+    v128.store(dx + i, f32x4.mul(c0, rs));
+    v128.store(dx + i, f32x4.mul(c1, rs), 16);
+  }
+  if (i < rowBytes) {
+    const g = f32x4.mul(v128.load(dy + i), v128.load(gain + i));
+    const c = f32x4.sub(f32x4.sub(g, meanG), f32x4.mul(v128.load(xhat + i), meanGx));
+    v128.store(dx + i, f32x4.mul(c, rs));
+  }
+}
 export { channelMatMul, gemm } from './gemm';
