@@ -161,7 +161,7 @@ async function runPage({ model, backend, isolated, matmul, threads = 'auto', pro
       if (msg.type === 'env') Object.assign(run, { ran: msg.backend, crossOriginIsolated: msg.crossOriginIsolated, env: msg, threads: msg.wasm?.threads, threadChoice: msg.threadChoice });
       else if (msg.type === 'profile') run.profile = { wallMs: msg.wallMs, kernels: msg.kernels.slice(0, 12) };
       else if (msg.type === 'matmul') run.matmul = { n: msg.n, iters: msg.iters, msPerMatmul: msg.msPerMatmul, gflops: msg.gflops };
-      else if (msg.type === 'ready') Object.assign(run, { ran: msg.backend, params: msg.params, vocabSize: msg.vocabSize, setupMs: msg.setupMs, note: msg.note });
+      else if (msg.type === 'ready') Object.assign(run, { ran: msg.backend, params: msg.params, vocabSize: msg.vocabSize, setupMs: msg.setupMs, note: msg.note }, msg.threadChoice ? { threadChoice: msg.threadChoice, threads: msg.threadChoice.threads } : {});
       else if (msg.type === 'step') {
         run.losses.push(msg.loss);
         run.stepMs.push(msg.ms);
@@ -292,6 +292,7 @@ function variantsFor(backend) {
   return [
     { key: 'ours-wasm-site', model: 'ours', backend, label: "ours, the site's thread choice", rounds: true, run: (profile) => runPage({ model: 'ours', backend, isolated: true, matmul: MATMUL_N, threads: 'auto', profile }) },
     { key: 'jaxjs-wasm-site', model: 'jax-js', backend, label: 'jax-js, isolated (its default threads)', rounds: true, against: 'ours-wasm-site', run: () => runJax({ backend }) },
+    { key: 'ours-wasm-2', model: 'ours', backend, label: 'ours, 2 threads (isolated, fixed)', rounds: true, run: () => runPage({ model: 'ours', backend, isolated: true, matmul: MATMUL_N, threads: 2 }) },
     { key: 'ours-wasm-1', model: 'ours', backend, label: 'ours, 1 thread (no isolation)', rounds: true, run: () => runPage({ model: 'ours', backend, isolated: false, matmul: MATMUL_N, threads: 1 }) },
     { key: 'jaxjs-wasm-1', model: 'jax-js', backend, label: 'jax-js, 1 thread (no isolation)', rounds: true, against: 'ours-wasm-1', run: () => runJax({ backend, flags: ['--isolation', 'off'] }) },
     { key: 'peer-wasm', model: 'peer', backend, label: '@genai-fi/nanogpt', against: 'ours-wasm-site', run: () => runPage({ model: 'peer', backend, isolated: true, matmul: 0 }) },
@@ -404,6 +405,7 @@ const compare = (label, a, b) => {
 const ratios = [
   compare("ours/jax-js on wasm, the site's threads vs jax-js's isolated default", 'ours-wasm-site', 'jaxjs-wasm-site'),
   compare('ours/jax-js on wasm, 1 thread each', 'ours-wasm-1', 'jaxjs-wasm-1'),
+  compare('ours/jax-js on wasm, 2 threads (fixed) vs jax-js isolated', 'ours-wasm-2', 'jaxjs-wasm-site'),
   compare(`ours on wasm, the site's thread choice vs 1 thread (${busyNote})`, 'ours-wasm-site', 'ours-wasm-1'),
   compare('jax-js on wasm, isolated vs 1 thread', 'jaxjs-wasm-site', 'jaxjs-wasm-1'),
   ...backends.filter((b) => b !== 'wasm').map((b) => compare(`ours/jax-js on ${b}`, `ours-${b}`, `jaxjs-${b}`)),

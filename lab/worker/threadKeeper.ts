@@ -73,11 +73,17 @@ export class ThreadKeeper {
     return this.#choice?.reason === 'measured' && this.#env.active() !== undefined;
   }
 
-  /** Before a run on wasm: measures again when the last measurement is stale, and switches either way. */
+  /**
+   * Before a run on wasm: measures again when the last measurement is stale, or when it left
+   * fewer threads than the policy's (the first one is taken while the page and tfjs's module are
+   * still starting, and finds a core busy with them more often than not); switches either way.
+   */
   async beforeRun(): Promise<void> {
     this.#watch = new SlowdownWatch();
     this.#due = false;
-    if (!this.#adaptive || this.#env.now() - this.#measuredAt < FRESH_MS) return;
+    if (!this.#adaptive) return;
+    const belowPolicy = (this.#env.active() ?? 1) < (this.#choice?.policy ?? 1);
+    if (!belowPolicy && this.#env.now() - this.#measuredAt < FRESH_MS) return;
     await this.#remeasure(true);
   }
 

@@ -6,8 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { activeWasmThreads, registerBackends, switchWasmThreads, wasmThreads } from '../../lab/backend/register';
-import { chooseWasmThreads } from '../../lab/backend/threads';
+import { activeWasmThreads, registerBackends } from '../../lab/backend/register';
+import { ThreadKeeper } from '../../lab/worker/threadKeeper';
 import { buildDataset, DATASETS } from '../../lab/data/datasets';
 import { GPT, nanoGptShakespeareCpu } from '../../lab/models/gpt';
 import { numParams } from '../../lab/models/model';
@@ -23,35 +23,36 @@ const CORES = navigator.hardwareConcurrency;
 /** Seed of the weights and the batches. */
 const SEED = 1337;
 
-/**
- * Registers the backends with a pool for the wasm thread counts the page may use: the policy's
- * count for `auto`, or the fixed number.
- */
-function register(o: PageOptions): void {
-  if (o.backend !== 'wasm') return registerBackends('/wasm/', { cores: CORES }); // the count only matters on wasm
-  const threads = o.threads === 'auto' ? wasmThreads(CORES) : o.threads;
-  registerBackends('/wasm/', { cores: CORES, threads, maxThreads: threads });
-}
+/** Chooses the wasm thread count as the site's worker does (lab/worker/host.ts), with its ThreadKeeper. */
+const keeper = new ThreadKeeper(() => {});
 
 /**
- * The wasm thread count, chosen as the site's worker chooses it when a run starts (ThreadKeeper):
- * `chooseWasmThreads` measured once the backend is up, the page's own loading done, and the live
- * pool switched to that count; or the page's fixed number.
+ * The wasm thread count: for `auto`, measured before the backend starts as the site's worker
+ * does, and measured again as a run starts (see {@link report}'s `ready`); or the fixed number.
  */
 async function chooseThreads(o: PageOptions): Promise<ThreadReport> {
   if (o.threads !== 'auto') return { requested: o.threads, threads: o.threads, cores: CORES, freeCores: CORES, measuredMs: 0, reason: 'fixed' };
-  const choice = await chooseWasmThreads(CORES);
-  const threads = switchWasmThreads(choice.threads) ?? activeWasmThreads() ?? choice.threads;
-  return { requested: o.threads, ...choice, threads };
+  return { requested: o.threads, ...(await keeper.start(CORES, 'auto')) };
+}
+
+/**
+ * Registers the backends as the site's worker does: wasm with the chosen count and a pool for the
+ * policy's count (so that it could go back up), or the fixed number.
+ */
+function register(o: PageOptions, choice: ThreadReport | undefined): void {
+  if (o.backend !== 'wasm' || !choice) return registerBackends('/wasm/', { cores: CORES }); // the count only matters on wasm
+  const maxThreads = choice.reason === 'measured' && choice.policy ? choice.policy : choice.threads;
+  registerBackends('/wasm/', { cores: CORES, threads: choice.threads, maxThreads });
 }
 
 async function main(o: PageOptions): Promise<void> {
   try {
-    register(o);
+    const choice = o.backend === 'wasm' ? await chooseThreads(o) : undefined;
+    register(o, choice);
     // setBackend resolves false (rather than throwing) when a backend fails to initialize.
     if (!(await tf.setBackend(o.backend))) throw new Error(`${o.backend} is not available in this browser`);
     await tf.ready();
-    const threadChoice = o.backend === 'wasm' ? await chooseThreads(o) : undefined;
+    const threadChoice = choice && { ...choice, threads: activeWasmThreads() ?? choice.threads };
     report({
       type: 'env',
       backend: tf.getBackend(),
@@ -130,6 +131,10 @@ async function setup(o: PageOptions): Promise<{ model: GPT; trainer: Trainer; op
   };
   const trainer = new Trainer(options);
   const { bias, tieWeights } = model.config;
+  // As the site's worker before each run: measured again when stale or below the policy's count.
+  const before = keeper.choice;
+  await keeper.beforeRun();
+  const threadChoice = o.threads === 'auto' && keeper.choice && keeper.choice !== before ? { requested: o.threads, ...keeper.choice, threads: activeWasmThreads() ?? keeper.choice.threads } : undefined;
   await report({
     type: 'ready',
     backend: tf.getBackend(),
@@ -137,6 +142,7 @@ async function setup(o: PageOptions): Promise<{ model: GPT; trainer: Trainer; op
     vocabSize: dataset.tokenizer.vocabSize,
     setupMs: Math.round(performance.now() - started),
     note: `LayerNorm, GELU, learned positions, bias ${bias}, tied ${tieWeights}`,
+    ...(threadChoice ? { threadChoice } : {}),
   });
   return { model, trainer, options, clock };
 }

@@ -83,6 +83,8 @@ export interface ThreadReport {
   measuredMs: number;
   /** Why that count: `chooseWasmThreads`'s reason, or `fixed` (a number in the URL). */
   reason: ThreadChoice['reason'] | 'fixed';
+  /** The most threads the policy allows (`chooseWasmThreads`'s), where it measured. */
+  policy?: number;
 }
 
 /** How the wasm backend came up. */
@@ -128,7 +130,7 @@ export type BenchMessage =
   /** The matmul probe: float32 (N, N) x (N, N) on the page's backend; GFLOP/s = 2N³ / time. */
   | { type: 'matmul'; n: number; iters: number; msPerMatmul: number; gflops: number }
   /** The model is built and about to train. */
-  | { type: 'ready'; backend: string; params: number; vocabSize: number; setupMs: number; note?: string }
+  | { type: 'ready'; backend: string; params: number; vocabSize: number; setupMs: number; note?: string; threadChoice?: ThreadReport }
   /** Time per kernel name over one profiled training step, slowest first. */
   | { type: 'profile'; wallMs: number; kernels: KernelTime[] }
   /** One optimizer step, its loss read back; `ms` since the end of the previous step (or the start). */

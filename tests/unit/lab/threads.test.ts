@@ -159,6 +159,18 @@ describe('ThreadKeeper', () => {
     expect(env.choose).toHaveBeenCalledTimes(2);
   });
 
+  it('measures again as the first run starts when the first measurement left fewer threads than the policy', async () => {
+    const { keeper, env, changes, start, tick } = fakeKeeper([1, 2]);
+    await keeper.start(2); // taken while the page was starting: a core looked busy
+    start(1);
+    tick(2_000); // fresh, but below the policy
+    await keeper.beforeRun();
+    expect(env.choose).toHaveBeenCalledTimes(2);
+    expect(changes.map((c) => c.threads)).toEqual([2]);
+    await keeper.beforeRun(); // on the policy's count and fresh: not again
+    expect(env.choose).toHaveBeenCalledTimes(2);
+  });
+
   it('leaves a forced count alone', async () => {
     const { keeper, env, start, tick } = fakeKeeper([]);
     env.choose = vi.fn(async (cores: number) => ({ threads: 2, cores, freeCores: cores, measuredMs: 0, reason: 'forced', policy: 2 }) as ThreadChoice);
