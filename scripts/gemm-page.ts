@@ -2,16 +2,12 @@
 // build (cross-origin isolated page, tfjs on 2 threads): bands on a helper thread against one
 // thread (must be equal bit for bit) and against XNNPACK (tf.matMul), timed, medians of 40.
 import * as tf from '@tensorflow/tfjs';
-import { type BackendWasm, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { MAT_MUL, simdKernelsFor } from '../lab/backend/simd/simdKernels';
+import { useThreadedWasm } from './threaded-wasm';
 
 async function main(): Promise<unknown> {
   const out: Record<string, unknown> = { isolated: crossOriginIsolated };
-  setWasmPaths('/wasm/');
-  setThreadsCount(2);
-  await tf.setBackend('wasm');
-  await tf.ready();
-  const backend = tf.backend() as BackendWasm;
+  const backend = await useThreadedWasm();
   const offset = (t: tf.Tensor) => (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(t.dataId).memoryOffset;
   const ours = (a: tf.Tensor, b: tf.Tensor, transposeA = false) => tf.engine().runKernel(MAT_MUL, { a, b }, { transposeA }) as tf.Tensor;
   tf.tidy(() => ours(tf.ones([64, 64]), tf.ones([64, 64])).dataSync()); // starts the helper

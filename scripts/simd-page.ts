@@ -1,17 +1,13 @@
 // Browser half of simd-browser.ts: tfjs's threaded wasm build (cross-origin isolated page)
 // with the shared-memory SIMD kernels.
 import * as tf from '@tensorflow/tfjs';
-import { type BackendWasm, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { GELU_FORWARD, LAYER_NORM_FORWARD, simdAvailable, tfjsMemory } from '../lab/backend/simd/simdKernels';
+import { useThreadedWasm } from './threaded-wasm';
 
 async function main(): Promise<unknown> {
   const out: Record<string, unknown> = { isolated: crossOriginIsolated };
-  setWasmPaths('/wasm/');
-  setThreadsCount(2);
-  await tf.setBackend('wasm');
-  await tf.ready();
+  const backend = await useThreadedWasm();
   out.threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  const backend = tf.backend() as BackendWasm;
   const mem = tfjsMemory(backend);
   out.memory = `${mem.buffer.constructor.name} ${mem.buffer.byteLength >> 20} MiB`;
   out.simdAvailable = simdAvailable(); // instantiates the shared build from kernelsBinary.ts, synchronously

@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_MAT_MUL, MAT_MUL } from '../../../lab/backend/simd/simdKernels';
-import { useBackend } from './helpers';
+import { bitsDiffering, useBackend } from './helpers';
 
 const gemm = (a: tf.Tensor, b: tf.Tensor, transposeA = false) => tf.engine().runKernel(MAT_MUL, { a, b }, { transposeA }) as tf.Tensor;
-/** How many elements of two tensors differ in any bit (-0 and 0 aside). */
-const bitsDiffering = (a: tf.Tensor, b: tf.Tensor) => {
-  const [x, y] = [Array.from(a.dataSync()), Array.from(b.dataSync())];
-  expect(x.length).toBe(y.length);
-  return x.filter((v, i) => v !== y[i]).length;
-};
 
 beforeAll(async () => {
   await useBackend('wasm');

@@ -2,18 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, decodeBase64, simdAvailable, tfjsMemory } from '../../../lab/backend/simd/simdKernels';
-import { useBackend } from './helpers';
+import { beforeAndAfterHeapGrowth, bitsDiffering, useBackend } from './helpers';
 
 const K1 = 2 * Math.sqrt(2 / Math.PI);
 const K3 = K1 * 0.044715;
 const run = (name: string, inputs: Record<string, tf.Tensor>, attrs = {}) => tf.engine().runKernel(name, inputs, attrs) as unknown as tf.Tensor[];
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => a.sub(b).abs().max().dataSync()[0]!);
 /** How many elements of two float32 tensors differ in their bits. */
-const differing = (a: tf.Tensor, b: tf.Tensor) => {
-  const [u, v] = [new Uint32Array(a.dataSync().slice().buffer), new Uint32Array(b.dataSync().slice().buffer)];
-  expect(u.length).toBe(v.length);
-  return u.reduce((n, bits, i) => n + (bits === v[i] ? 0 : 1), 0);
-};
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -62,13 +57,8 @@ describe('SIMD kernels on the wasm heap', () => {
         expect(maxAbs(xhat!, centred.mul(rstd))).toBeLessThan(1e-5);
         expect(maxAbs(r!, rstd)).toBeLessThan(1e-6);
       });
-      check();
-      const memory = tfjsMemory(tf.backend() as BackendWasm);
-      const before = memory.buffer.byteLength;
-      const big = tf.zeros([before / 2]); // 2x the heap in bytes: it must grow
-      expect(memory.buffer.byteLength).toBeGreaterThan(before);
-      check();
-      tf.dispose([big, x, dy, gain]);
+      beforeAndAfterHeapGrowth(check);
+      tf.dispose([x, dy, gain]);
     });
   }
 
@@ -93,15 +83,10 @@ describe('SIMD kernels on the wasm heap', () => {
         const [dx, dgain] = run(LAYER_NORM_BACKWARD, { dy, xhat, rstd, gain });
         expect(dx!.shape).toEqual(shape);
         expect(dgain!.shape).toEqual([shape[1]]);
-        expect({ shape, dx: differing(dx!, dxOps), dgain: differing(dgain!, dy.mul(xhat).sum(0)) }).toEqual({ shape, dx: 0, dgain: 0 });
+        expect({ shape, dx: bitsDiffering(dx!, dxOps), dgain: bitsDiffering(dgain!, dy.mul(xhat).sum(0)) }).toEqual({ shape, dx: 0, dgain: 0 });
       });
     };
-    check();
-    const memory = tfjsMemory(tf.backend() as BackendWasm);
-    const before = memory.buffer.byteLength;
-    const big = tf.zeros([before / 2]); // 2x the heap in bytes: it must grow
-    expect(memory.buffer.byteLength).toBeGreaterThan(before);
-    check();
-    tf.dispose([big, ...cases.flatMap((c) => c.tensors)]);
+    beforeAndAfterHeapGrowth(check);
+    tf.dispose(cases.flatMap((c) => c.tensors));
   });
 });
