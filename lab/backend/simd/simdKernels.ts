@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { activeWasmThreads } from '../register';
 import { GemmThreads } from './gemmThreads';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernelsBinary';
 
@@ -70,6 +69,15 @@ export function simdKernelsFor(backend: BackendWasm): SimdExports | null {
     instances.set(backend, k);
   }
   return k;
+}
+
+/**
+ * Threads of tfjs's XNNPACK pool on `backend` now, read from its C entry point (tfjs's exported
+ * getThreadsCount says only the first count; the thread keeper switches it in place). Read here
+ * rather than through backend/register.ts, whose import registers the backends.
+ */
+function poolThreads(backend: BackendWasm): number {
+  return (backend as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs.getThreadsCount();
 }
 
 /** The matmul's helper threads of each wasm backend instance, or null where its memory is not shared (Node, a page without cross-origin isolation). */
@@ -187,7 +195,7 @@ const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const args = { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n };
   const pool = gemmThreadsFor(b);
   // As many threads as tfjs's own pool has now (the thread keeper lowers it on a busy machine).
-  if (pool) pool.gemm(kernels(b), args, activeWasmThreads() ?? 1);
+  if (pool) pool.gemm(kernels(b), args, poolThreads(b));
   else kernels(b).gemm(args.a, args.aRow, args.aCol, args.b, args.c, args.m, args.k, args.n);
   return c;
 };
@@ -210,7 +218,7 @@ const channelMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const [aRow, aCol, aChannel] = perm.map((axis) => strides[axis]!) as [number, number, number];
   const args = { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p };
   const pool = gemmThreadsFor(b);
-  if (pool) pool.channelMatMul(kernels(b), args, activeWasmThreads() ?? 1);
+  if (pool) pool.channelMatMul(kernels(b), args, poolThreads(b));
   else kernels(b).channelMatMul(args.a, aRow, aCol, aChannel, args.filter, args.out, channels, channels, m, inner, p);
   return out;
 };

@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 describe('the SIMD matmul kernels', () => {
   // Sizes around the 4-row, 8-column tiles: full tiles, row and column tails, k of 0 and 1.
-  const shapes: [number, number, number][] = [[768, 128, 384], [12, 512, 128], [7, 13, 9], [5, 1, 17], [1, 3, 1], [4, 0, 8], [0, 5, 3]];
+  const shapes: [number, number, number][] = [[768, 128, 384], [12, 512, 128], [9, 300, 11], [6, 700, 10], [7, 13, 9], [5, 1, 17], [1, 3, 1], [4, 0, 8], [0, 5, 3]];
   for (const [m, k, n] of shapes) {
     it(`gives tf.matMul's result bit for bit, a @ b and aᵀ @ b, for (${m}, ${k}) x (${k}, ${n})`, () => {
       tf.tidy(() => {
