@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { type BackendWasm, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WASM_POOL_SIZE_GLOBAL } from './names';
 import { wasmThreads } from './threads';
+import { type WasmThreadModule, wasmModuleOf } from './wasmModule';
 import { shareDataInWasmIdentity } from './wasmIdentity';
 
 export { wasmThreads } from './threads';
@@ -68,16 +69,10 @@ function useWasmThreads(threads: number, most = threads): void {
   if (nav && (nav.hardwareConcurrency ?? 0) < 2 * most) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * most, configurable: true });
 }
 
-/** What {@link switchWasmThreads} reaches in tfjs's wasm module: its C entry points and Emscripten's pthread pool. */
-interface WasmThreadModule {
-  tfjs: { initWithThreadsCount(threads: number): void; getThreadsCount(): number };
-  PThread?: { unusedWorkers?: unknown[] };
-}
-
 /** The wasm module of tfjs's active backend, or undefined when another backend is active. */
 function activeWasmModule(): WasmThreadModule | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
-  return (tf.backend() as BackendWasm).wasm as unknown as WasmThreadModule;
+  return wasmModuleOf(tf.backend() as BackendWasm);
 }
 
 /** Threads of the active wasm backend's XNNPACK pool now (tfjs's getThreadsCount says only the first count); undefined off wasm. */

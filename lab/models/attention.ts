@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { CHANNEL_MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
+import { CHANNEL_MAT_MUL, simdFor } from '../backend/simd/simdKernels';
 import { joinQkv, type QkvAttrs, qkvForBackward, qkvForForward } from './kernels/qkvHeads';
 import type { GradientFunc } from './layers';
 
@@ -190,7 +190,7 @@ function convBackward(dy: tf.Tensor, weights: tf.Tensor3D, kept: tf.Tensor3D | u
  * @returns (M, N, P).
  */
 function channelMatMul(x: tf.Tensor, filter: tf.Tensor, perm: [number, number, number] = [0, 1, 2]): tf.Tensor3D {
-  if (x.dtype === 'float32' && filter.dtype === 'float32' && simdAvailable()) return tf.engine().runKernel(CHANNEL_MAT_MUL, { x, filter }, { perm }) as tf.Tensor3D; // (M, N, P)
+  if (simdFor(x, filter)) return tf.engine().runKernel(CHANNEL_MAT_MUL, { x, filter }, { perm }) as tf.Tensor3D; // (M, N, P)
   const input = perm.every((axis, i) => axis === i) ? x : x.transpose(perm);
   const [m, k, n] = input.shape as [number, number, number];
   const p = filter.shape[2]!;

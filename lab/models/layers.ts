@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, MAT_MUL, simdAvailable } from '../backend/simd/simdKernels';
+import { GELU_BACKWARD, GELU_FORWARD, LAYER_NORM_BACKWARD, LAYER_NORM_FORWARD, MAT_MUL, simdFor } from '../backend/simd/simdKernels';
 import { Rng } from '../rng';
 
 /** The callback type of tf.customGrad (tfjs does not export it). */
@@ -77,26 +77,27 @@ export class Params {
 // products themselves run our SIMD kernel (lab/backend/simd/assembly/gemm.ts), which reads aᵀ in
 // place and gives tf.matMul's result bit for bit.
 
-/** a @ b for 2-D tensors (a: (N, K), b: (K, Out)): our SIMD kernel on wasm, tf.matMul elsewhere. */
-function product(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  if (useSimd(a, 4) && b.dtype === 'float32') return tf.engine().runKernel(MAT_MUL, { a, b }, {}) as tf.Tensor2D; // (N, Out)
-  return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D); // (N, Out)
-}
-
-/** aᵀ @ b for 2-D tensors (a: (K, In), b: (K, Out)): read in place on wasm, an explicit transpose and an untransposed matmul elsewhere. */
-function productOfTransposed(a: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  if (useSimd(a, 4) && b.dtype === 'float32') return tf.engine().runKernel(MAT_MUL, { a, b }, { transposeA: true }) as tf.Tensor2D; // (In, Out)
-  return tf.matMul(a.transpose() as tf.Tensor2D, b as tf.Tensor2D); // (In, Out)
+/**
+ * a @ b, or aᵀ @ b with `transposeA`, for 2-D tensors: our SIMD kernel on wasm (aᵀ read in
+ * place), tf.matMul elsewhere (after an explicit transpose, fast on every backend).
+ * @param a (N, K), or (K, N) with `transposeA`.
+ * @param b (K, Out).
+ * @returns (N, Out).
+ */
+function product(a: tf.Tensor, b: tf.Tensor, transposeA = false): tf.Tensor2D {
+  if (simdFor(a, b)) return tf.engine().runKernel(MAT_MUL, { a, b }, { transposeA }) as tf.Tensor2D; // (N, Out)
+  return tf.matMul((transposeA ? a.transpose() : a) as tf.Tensor2D, b as tf.Tensor2D); // (N, Out)
 }
 
 /**
  * a @ b for 2-D tensors, the same as tf.matMul, differentiated with explicit transposes and
  * untransposed matmuls (da = dy @ bᵀ, db = aᵀ @ dy), which are fast on wasm.
  *
- * XNNPACK packs a matmul's right operand before multiplying, and tfjs caches the packing per
- * tensor: a weight used as is is packed once, a fresh tensor at every call. dy @ bᵀ packs a
- * fresh (Out, In) bᵀ; when a has few rows N (one step of a recurrent net), the same product
- * (b @ dyᵀ)ᵀ moves fewer numbers: it packs dyᵀ and transposes dy and the (In, N) result.
+ * dy @ bᵀ makes a fresh (Out, In) bᵀ at every call; when a has few rows N (one step of a
+ * recurrent net), the same product as (b @ dyᵀ)ᵀ moves fewer numbers: it transposes dy and the
+ * (In, N) result. The count below also charges XNNPACK's packing of the right operand, which
+ * tf.matMul redoes for every fresh tensor; on wasm both forms run our kernel instead and give the
+ * same bits (the same products, summed in the same order).
  * @param a (N, In).
  * @param b (In, Out).
  * @returns (N, Out).
@@ -113,7 +114,7 @@ export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
         const da = flipDa
           ? product(b!, dy.transpose()).transpose() // (N, In) = (b @ dyᵀ)ᵀ
           : product(dy, b!.transpose()); // (N, In) = dy @ bᵀ
-        return [da, productOfTransposed(a!, dy)]; // (N, In), (In, Out) = aᵀ @ dy
+        return [da, product(a!, dy, true)]; // (N, In), (In, Out) = aᵀ @ dy
       },
     };
   }) as GradientFunc);
@@ -137,7 +138,7 @@ export function embed(table: tf.Tensor2D, idx: tf.Tensor1D | tf.Tensor2D): tf.Te
     save([oneHot]);
     return {
       value: product(oneHot, table), // (N, C)
-      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => productOfTransposed(oneHot!, dy), // (V, C)
+      gradFunc: (dy: tf.Tensor, [oneHot]: tf.Tensor[]) => product(oneHot!, dy, true), // (V, C)
     };
   }) as GradientFunc);
   return lookup(table).reshape([...idx.shape, channels]); // (N, C) or (B, T, C)
@@ -167,13 +168,13 @@ export function linear<R extends tf.Rank>(x: tf.Tensor<R>, w: tf.Tensor2D, b?: t
  */
 export function layerNorm<R extends tf.Rank>(x: tf.Tensor<R>, gain: tf.Tensor1D, bias?: tf.Tensor1D, epsilon = 1e-5): tf.Tensor<R> {
   const norm = tf.customGrad(((x: tf.Tensor, gain: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [value, normed, invStd] = useSimd(x, x.shape[1]!) && gain.dtype === 'float32'
+    const [value, normed, invStd] = useSimd(x, x.shape[1]!) && simdFor(gain)
       ? (tf.engine().runKernel(LAYER_NORM_FORWARD, { x, gain }, { epsilon }) as unknown as tf.Tensor[]) // (N, C), (N, C) x̂, (N, 1) 1/σ
       : layerNormByOps(x, gain, epsilon);
     save([normed!, invStd!, gain]);
     return {
       value: value!, // (N, C)
-      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => useSimd(dy, dy.shape[1]!) && gain!.dtype === 'float32'
+      gradFunc: (dy: tf.Tensor, [normed, invStd, gain]: tf.Tensor[]) => useSimd(dy, dy.shape[1]!) && simdFor(gain!)
         ? (tf.engine().runKernel(LAYER_NORM_BACKWARD, { dy, xhat: normed!, rstd: invStd!, gain: gain! }, {}) as unknown as tf.Tensor[]) // (N, C), (C)
         : layerNormGradByOps(dy, normed!, invStd!, gain!),
     };
@@ -203,7 +204,7 @@ function layerNormByOps(x: tf.Tensor, gain: tf.Tensor, epsilon: number): tf.Tens
  * multiple of 4, as the kernels need; every other case takes the tfjs ops.
  */
 function useSimd(x: tf.Tensor, multipleOf4: number): boolean {
-  return x.dtype === 'float32' && x.size > 0 && multipleOf4 % 4 === 0 && simdAvailable();
+  return x.size > 0 && multipleOf4 % 4 === 0 && simdFor(x);
 }
 
 /** Which GELU: the tanh approximation (GPT-2's, makemore's `NewGELU`) or the exact one (PyTorch's `nn.GELU()`, nanoGPT's). */

@@ -42,6 +42,14 @@ function runBand(kernels: SimdExports, { kind, args }: Band): void {
   else kernels.channelMatMul(...(args as Parameters<SimdExports['channelMatMul']>));
 }
 
+/** `total` items cut into `parts` runs of a multiple of `multiple` items: [first, count] of each run that is not empty. */
+function cut(total: number, parts: number, multiple: number): [number, number][] {
+  const size = Math.ceil(total / parts / multiple) * multiple;
+  const runs: [number, number][] = [];
+  for (let first = 0; first < total; first += size) runs.push([first, Math.min(size, total - first)]);
+  return runs;
+}
+
 /** Multiply-adds below which one thread does it all: waking a helper costs tens of microseconds. */
 const MIN_WORK = 1 << 18;
 /** Longest a caller waits for a helper's band before it computes that band itself and drops the helper. */
@@ -89,31 +97,31 @@ interface Helper {
 }
 
 /**
- * Helpers that run bands of the SIMD matmuls on tfjs's shared memory. Made once per wasm backend
- * (see {@link gemmThreadsFor}); helpers start in the background and join once their kernels are
- * instantiated; until then, and after any of them fails, the caller computes alone.
+ * Runs the SIMD matmuls, in bands on helper threads sharing tfjs's memory where it is shared (the
+ * threaded build, in a cross-origin isolated page or worker), else on the calling thread alone.
+ * Made once per wasm backend (simdKernels.ts); helpers start in the background and join once
+ * their kernels are instantiated; until then, and after any of them fails, the caller computes
+ * alone.
  */
 export class GemmThreads {
   readonly #helpers: Helper[] = [];
-  readonly #module: WebAssembly.Module;
   readonly #memory: WebAssembly.Memory;
+  readonly #compile: () => WebAssembly.Module;
+  #module: WebAssembly.Module | undefined;
   /** Atomics.wait is refused on a page's main thread: there the caller spins instead. */
   readonly #canBlock = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
   #url: string | undefined;
-  #broken = false;
+  /** False where helpers cannot run (memory not shared, no Worker), or once one failed. */
+  #helpersAllowed: boolean;
 
   /**
-   * @param module our kernels, compiled for a shared memory.
-   * @param memory tfjs's shared WebAssembly.Memory.
+   * @param memory tfjs's WebAssembly.Memory.
+   * @param compile our kernels, compiled for a shared memory (called when the first helper starts).
    */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
-    this.#module = module;
+  constructor(memory: WebAssembly.Memory, compile: () => WebAssembly.Module) {
     this.#memory = memory;
-  }
-
-  /** Whether this scope can run helpers on a shared memory at all. */
-  static supported(memory: WebAssembly.Memory): boolean {
-    return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && typeof Worker !== 'undefined' && typeof Blob !== 'undefined' && typeof URL.createObjectURL === 'function';
+    this.#compile = compile;
+    this.#helpersAllowed = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer && typeof Worker !== 'undefined' && typeof Blob !== 'undefined' && typeof URL.createObjectURL === 'function';
   }
 
   /**
@@ -121,49 +129,41 @@ export class GemmThreads {
    * rows (multiples of 4, the kernel's tile).
    */
   gemm(kernels: SimdExports, p: GemmArgs, threads: number): void {
-    const parts = this.#parts(threads, p.m >= 8 ? p.m * p.k * p.n : 0);
-    const band = Math.ceil(p.m / parts / 4) * 4;
-    const bands = [...Array(parts).keys()].map((part): Band => {
-      const first = Math.min(p.m, part * band);
-      const rows = Math.min(p.m, first + band) - first;
-      return { kind: GEMM, args: [p.a + first * p.aRow, p.aRow, p.aCol, p.b, p.c + first * p.n * 4, rows, p.k, p.n] };
-    });
-    this.#run(kernels, bands);
+    const helpers = this.#helpersFor(threads, p.m >= 8 ? p.m * p.k * p.n : 0);
+    const bands = cut(p.m, helpers.length + 1, 4).map(([first, rows]): Band => ({
+      kind: GEMM,
+      args: [p.a + first * p.aRow, p.aRow, p.aCol, p.b, p.c + first * p.n * 4, rows, p.k, p.n],
+    }));
+    this.#run(kernels, bands, helpers);
   }
 
   /** The channel matmul on up to `threads` threads, split into bands of channels. */
   channelMatMul(kernels: SimdExports, p: ChannelArgs, threads: number): void {
-    const parts = this.#parts(threads, p.channels >= 2 ? p.channels * p.m * p.k * p.n : 0);
-    const band = Math.ceil(p.channels / parts);
-    const bands = [...Array(parts).keys()].map((part): Band => {
-      const first = Math.min(p.channels, part * band);
-      const count = Math.min(p.channels, first + band) - first;
-      const at = first * p.n * 4;
-      return { kind: CHANNELS, args: [p.a + first * p.aChannel, p.aRow, p.aCol, p.aChannel, p.filter + at, p.out + at, count, p.channels, p.m, p.k, p.n] };
-    });
-    this.#run(kernels, bands);
+    const helpers = this.#helpersFor(threads, p.channels >= 2 ? p.channels * p.m * p.k * p.n : 0);
+    const bands = cut(p.channels, helpers.length + 1, 1).map(([first, count]): Band => ({
+      kind: CHANNELS,
+      args: [p.a + first * p.aChannel, p.aRow, p.aCol, p.aChannel, p.filter + first * p.n * 4, p.out + first * p.n * 4, count, p.channels, p.m, p.k, p.n],
+    }));
+    this.#run(kernels, bands, helpers);
   }
 
-  /** How many bands: 1 when the work (multiply-adds) is small, `threads` is 1 or the helpers are out of order. */
-  #parts(threads: number, work: number): number {
-    if (threads <= 1 || this.#broken || work < MIN_WORK) return 1;
-    return 1 + this.#ready(threads - 1).length;
+  /** The ready helpers for work of `threads` threads: none when the work (multiply-adds) is small or `threads` is 1. */
+  #helpersFor(threads: number, work: number): Helper[] {
+    return threads > 1 && work >= MIN_WORK ? this.#ready(threads - 1) : [];
   }
 
-  /** Runs the first band here and the others on ready helpers, then waits for them; a late helper's band is computed here. */
-  #run(kernels: SimdExports, bands: Band[]): void {
-    const helpers = this.#ready(bands.length - 1);
+  /** Runs the first band here and the others on `helpers`, then waits for them; a late helper's band is computed here. */
+  #run(kernels: SimdExports, bands: Band[], helpers: Helper[]): void {
     const running = bands.slice(1).map((band, i) => this.#start(helpers[i]!, band));
     runBand(kernels, bands[0]!);
     running.forEach((h, i) => {
-      if (h && !this.#finish(h)) runBand(kernels, bands[i + 1]!);
+      if (!this.#finish(h)) runBand(kernels, bands[i + 1]!);
     });
   }
 
   /** Up to `count` helpers whose kernels are ready; starts the missing ones (they join later). */
   #ready(count: number): Helper[] {
-    if (count <= 0) return [];
-    while (!this.#broken && this.#helpers.length < count) this.#spawn();
+    while (this.#helpersAllowed && this.#helpers.length < count) this.#spawn();
     return this.#helpers.slice(0, count).filter((h) => Atomics.load(h.flags, READY) === 1);
   }
 
@@ -176,6 +176,7 @@ export class GemmThreads {
         e.preventDefault();
         this.#fail();
       };
+      this.#module ??= this.#compile();
       worker.postMessage({ module: this.#module, memory: this.#memory, control });
       this.#helpers.push({ worker, flags: new Int32Array(control, 0, 4), args: new Uint32Array(control, ARGS_AT, ARGS), job: 0 });
     } catch {
@@ -183,10 +184,8 @@ export class GemmThreads {
     }
   }
 
-  /** Hands a band to a helper and wakes it; null for an empty band (no rows or no channels: nothing to do). */
-  #start(h: Helper, band: Band): Helper | null {
-    const count = band.kind === GEMM ? band.args[5]! : band.args[6]!;
-    if (count <= 0) return null;
+  /** Hands a band to a helper and wakes it. */
+  #start(h: Helper, band: Band): Helper {
     h.args.set([band.kind, ...band.args]);
     h.job += 1;
     Atomics.store(h.flags, JOB, h.job);
@@ -194,11 +193,11 @@ export class GemmThreads {
     return h;
   }
 
-  /** Waits for a helper's band; false when it did not come in time (then every helper is dropped). */
+  /** Waits for a helper's band; false when it did not come in time, or the helpers were dropped meanwhile (then every helper is dropped). */
   #finish(h: Helper): boolean {
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
     while (Atomics.load(h.flags, DONE) !== h.job) {
-      if (performance.now() > deadline) {
+      if (!this.#helpersAllowed || performance.now() > deadline) {
         this.#fail();
         return false;
       }
@@ -209,7 +208,7 @@ export class GemmThreads {
 
   /** Stops every helper; from now on the caller computes alone. */
   #fail(): void {
-    this.#broken = true;
+    this.#helpersAllowed = false;
     for (const h of this.#helpers) {
       Atomics.store(h.flags, JOB, -1);
       Atomics.notify(h.flags, JOB);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { wasmThreadsOf } from '../wasmModule';
 import { GemmThreads } from './gemmThreads';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernelsBinary';
 
@@ -71,27 +72,17 @@ export function simdKernelsFor(backend: BackendWasm): SimdExports | null {
   return k;
 }
 
-/**
- * Threads of tfjs's XNNPACK pool on `backend` now, read from its C entry point (tfjs's exported
- * getThreadsCount says only the first count; the thread keeper switches it in place). Read here
- * rather than through backend/register.ts, whose import registers the backends.
- */
-function poolThreads(backend: BackendWasm): number {
-  return (backend as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs.getThreadsCount();
-}
+/** What runs the matmuls of each wasm backend instance (on helper threads where its memory is shared). */
+const gemmRunners = new WeakMap<object, GemmThreads>();
 
-/** The matmul's helper threads of each wasm backend instance, or null where its memory is not shared (Node, a page without cross-origin isolation). */
-const gemmPools = new WeakMap<object, GemmThreads | null>();
-
-/** The matmul's helper threads on `backend`'s memory, made on first use. */
-function gemmThreadsFor(backend: BackendWasm): GemmThreads | null {
-  let pool = gemmPools.get(backend);
-  if (pool === undefined) {
-    const memory = tfjsMemory(backend);
-    pool = GemmThreads.supported(memory) ? new GemmThreads(new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM)), memory) : null;
-    gemmPools.set(backend, pool);
+/** The matmuls' runner on `backend`'s memory, made on first use. */
+function gemmThreadsFor(backend: BackendWasm): GemmThreads {
+  let runner = gemmRunners.get(backend);
+  if (!runner) {
+    runner = new GemmThreads(tfjsMemory(backend), () => new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM)));
+    gemmRunners.set(backend, runner);
   }
-  return pool;
+  return runner;
 }
 
 /** Off only through {@link setSimdEnabled} (tests, A/B timings). */
@@ -112,6 +103,11 @@ export function setSimdEnabled(on: boolean): void {
 export function simdAvailable(): boolean {
   if (!enabled || tf.getBackend() !== 'wasm') return false;
   return simdKernelsFor(tf.backend() as BackendWasm) !== null;
+}
+
+/** Whether these tensors go through the SIMD kernels: all float32, and {@link simdAvailable}. */
+export function simdFor(...tensors: tf.Tensor[]): boolean {
+  return tensors.every((t) => t.dtype === 'float32') && simdAvailable();
 }
 
 /** The byte offset of a tensor's data in tfjs's heap. */
@@ -192,11 +188,8 @@ const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   if (m * n === 0) return c;
   // A's element (i, p) sits at i * aRow + p * aCol bytes from its start.
   const [aRow, aCol] = transposeA ? [4, m * 4] : [inner * 4, 4];
-  const args = { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n };
-  const pool = gemmThreadsFor(b);
   // As many threads as tfjs's own pool has now (the thread keeper lowers it on a busy machine).
-  if (pool) pool.gemm(kernels(b), args, poolThreads(b));
-  else kernels(b).gemm(args.a, args.aRow, args.aCol, args.b, args.c, args.m, args.k, args.n);
+  gemmThreadsFor(b).gemm(kernels(b), { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n }, wasmThreadsOf(b));
   return c;
 };
 
@@ -216,10 +209,7 @@ const channelMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const out = b.makeOutput([m, channels, p], 'float32');
   if (m * channels * p === 0) return out;
   const [aRow, aCol, aChannel] = perm.map((axis) => strides[axis]!) as [number, number, number];
-  const args = { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p };
-  const pool = gemmThreadsFor(b);
-  if (pool) pool.channelMatMul(kernels(b), args, poolThreads(b));
-  else kernels(b).channelMatMul(args.a, aRow, aCol, aChannel, args.filter, args.out, channels, channels, m, inner, p);
+  gemmThreadsFor(b).channelMatMul(kernels(b), { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p }, wasmThreadsOf(b));
   return out;
 };
 

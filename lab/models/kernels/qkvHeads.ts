@@ -9,9 +9,9 @@ export interface QkvAttrs {
   scale: number;
 }
 
-/** Rows T*B and the head sizes, from the attributes and one array's length per row. */
-function sizes(values: number, perRow: number, { time, nHead, channels }: QkvAttrs) {
-  const rows = values / perRow;
+/** Rows T*B and the head sizes, from the attributes and the number of values in qkv (T*B, 3C). */
+function sizes(values: number, { time, nHead, channels }: QkvAttrs) {
+  const rows = values / (3 * channels);
   const batch = rows / time;
   return { time, nHead, channels, batch, n: batch * nHead, headSize: channels / nHead };
 }
@@ -29,11 +29,11 @@ function sizes(values: number, perRow: number, { time, nHead, channels }: QkvAtt
 const forwardLayouts: ArrayKernel<QkvAttrs> = {
   name: 'LabQkvForward',
   outputShapes: ([qkv], attrs) => {
-    const { time, n, headSize } = sizes(qkv![0]! * qkv![1]!, 3 * attrs.channels, attrs);
+    const { time, n, headSize } = sizes(qkv![0]! * qkv![1]!, attrs);
     return [[time, headSize, n], [headSize, n, time], [time, n, headSize]];
   },
   compute: ([qkv], [qT, kT, v], attrs) => {
-    const { time, nHead, channels, batch, n, headSize } = sizes(qkv!.length, 3 * attrs.channels, attrs);
+    const { time, nHead, channels, batch, n, headSize } = sizes(qkv!.length, attrs);
     const scale = attrs.scale;
     for (let t = 0; t < time; t++) {
       for (let b = 0; b < batch; b++) {
@@ -57,11 +57,11 @@ const forwardLayouts: ArrayKernel<QkvAttrs> = {
 const backwardLayouts: ArrayKernel<QkvAttrs> = {
   name: 'LabQkvBackward',
   outputShapes: ([qkv], attrs) => {
-    const { time, n, headSize } = sizes(qkv![0]! * qkv![1]!, 3 * attrs.channels, attrs);
+    const { time, n, headSize } = sizes(qkv![0]! * qkv![1]!, attrs);
     return [[time, n, headSize], [time, n, headSize], [headSize, n, time]];
   },
   compute: ([qkv], [q, k, vT], attrs) => {
-    const { time, nHead, channels, batch, n, headSize } = sizes(qkv!.length, 3 * attrs.channels, attrs);
+    const { time, nHead, channels, batch, n, headSize } = sizes(qkv!.length, attrs);
     for (let t = 0; t < time; t++) {
       for (let b = 0; b < batch; b++) {
         const row = (t * batch + b) * 3 * channels;
