@@ -31,6 +31,14 @@ export interface ThreadChoice {
   policy: number;
 }
 
+/**
+ * The thread settings of registerBackends for a choice: its count, and a pthread pool for the
+ * policy's count where the count was measured, so that a later measurement can go back up.
+ */
+export function poolSettingsFor(choice: { threads: number; reason: string; policy?: number }): { threads: number; maxThreads: number } {
+  return { threads: choice.threads, maxThreads: choice.reason === 'measured' && choice.policy ? choice.policy : choice.threads };
+}
+
 /** Threads asked for: `auto` measures; a number is used as it is (clamped to 1..8). */
 export type ThreadSetting = 'auto' | number;
 

@@ -3,6 +3,7 @@ import { DeviceLostError, loseDevice, watchDeviceLoss } from '../backend/deviceW
 import type { BackendName } from '../backend/names';
 import { selectBackend } from '../backend/probe';
 import { activeWasmThreads, registerBackends } from '../backend/register';
+import { poolSettingsFor } from '../backend/threads';
 import { contextWindows } from '../data/contexts';
 import { type Dataset, type DatasetId, DATASETS, isDatasetId, type TextReader } from '../data/datasets';
 import { NeuralBigram } from '../models/bigram';
@@ -242,8 +243,7 @@ export class LabHost extends SerialHost {
   async #registerBackends(request: Extract<WorkerRequest, { type: 'init' }>): Promise<void> {
     const cores = this.#env.cores;
     const choice = cores ? await this.#threads.start(cores, request.threads ?? 'auto') : undefined;
-    const threads = choice ? { threads: choice.threads, maxThreads: choice.reason === 'measured' ? choice.policy : choice.threads } : {};
-    registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores, ...threads });
+    registerBackends(this.#env.wasmDirectory?.(request.baseUrl) ?? `${request.baseUrl}tfjs/`, { cores, ...(choice ? poolSettingsFor(choice) : {}) });
   }
 
   /** Makes `backend` active (a named one is not probed) and tells the widget. */

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { activeWasmThreads, registerBackends } from '../../lab/backend/register';
+import { poolSettingsFor } from '../../lab/backend/threads';
 import { ThreadKeeper } from '../../lab/worker/threadKeeper';
 import { buildDataset, DATASETS } from '../../lab/data/datasets';
 import { GPT, nanoGptShakespeareCpu } from '../../lab/models/gpt';
@@ -41,8 +42,7 @@ async function chooseThreads(o: PageOptions): Promise<ThreadReport> {
  */
 function register(o: PageOptions, choice: ThreadReport | undefined): void {
   if (o.backend !== 'wasm' || !choice) return registerBackends('/wasm/', { cores: CORES }); // the count only matters on wasm
-  const maxThreads = choice.reason === 'measured' && choice.policy ? choice.policy : choice.threads;
-  registerBackends('/wasm/', { cores: CORES, threads: choice.threads, maxThreads });
+  registerBackends('/wasm/', { cores: CORES, ...poolSettingsFor(choice) });
 }
 
 async function main(o: PageOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { chooseWasmThreads, type CoreSample, freeCoresOf, parseThreadSetting, SlowdownWatch, type ThreadChoice, threadsFor } from '../../../lab/backend/threads';
+import { chooseWasmThreads, type CoreSample, freeCoresOf, parseThreadSetting, poolSettingsFor, SlowdownWatch, type ThreadChoice, threadsFor } from '../../../lab/backend/threads';
 import { LabHost } from '../../../lab/worker/host';
 import type { WorkerResponse } from '../../../lab/worker/protocol';
 import { ThreadKeeper, type ThreadKeeperEnvironment } from '../../../lab/worker/threadKeeper';
@@ -52,6 +52,12 @@ describe('chooseWasmThreads (fake timings)', () => {
   it('measures at most the policy: 4 threads on 8 cores, fewer as cores are taken', async () => {
     expect(await chooseWasmThreads(8, { isolated: true, measure: measured(sample(100, 100, 99, 98, 97)) })).toMatchObject({ threads: 4, policy: 4 });
     expect((await chooseWasmThreads(8, { isolated: true, measure: measured(sample(100, 100, 100, 60, 60)) })).threads).toBe(3);
+  });
+
+  it('sizes the pthread pool for the policy only where the count was measured', () => {
+    expect(poolSettingsFor({ threads: 1, reason: 'measured', policy: 2 })).toEqual({ threads: 1, maxThreads: 2 });
+    expect(poolSettingsFor({ threads: 1, reason: 'forced', policy: 2 })).toEqual({ threads: 1, maxThreads: 1 });
+    expect(poolSettingsFor({ threads: 2, reason: 'fixed' })).toEqual({ threads: 2, maxThreads: 2 });
   });
 
   it('reads the threads setting of a URL', () => {
