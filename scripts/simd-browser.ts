@@ -1,13 +1,14 @@
-// Runs simd-page.ts (or gemm-page.ts) in headless Chromium, cross-origin isolated (threaded tfjs wasm).
+// Runs scripts/<name>-page.ts (simd-page.ts by default, or gemm-page.ts) in headless Chromium,
+// cross-origin isolated (threaded tfjs wasm).
 //
-//   npx tsx scripts/simd-browser.ts [gemm]
+//   npx tsx scripts/simd-browser.ts [gemm | <name>]
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { launchChromium } from './preview.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const bundle = await build({ entryPoints: [`${ROOT}scripts/${process.argv[2] === 'gemm' ? 'gemm' : 'simd'}-page.ts`], bundle: true, write: false, format: 'esm', platform: 'browser', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error' });
+const bundle = await build({ entryPoints: [`${ROOT}scripts/${process.argv[2] ?? 'simd'}-page.ts`], bundle: true, write: false, format: 'esm', platform: 'browser', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'error' });
 const js = bundle.outputFiles[0]!.text;
 const server = createServer((req, res) => {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { type BackendWasm, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WASM_POOL_SIZE_GLOBAL } from './names';
 import { wasmThreads } from './threads';
-import { type WasmThreadModule, wasmModuleOf } from './wasmModule';
+import { kernelThreadsOf, setKernelThreads, wasmModuleOf } from './wasmModule';
 import { shareDataInWasmIdentity } from './wasmIdentity';
 
 export { wasmThreads } from './threads';
@@ -69,34 +69,43 @@ function useWasmThreads(threads: number, most = threads): void {
   if (nav && (nav.hardwareConcurrency ?? 0) < 2 * most) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * most, configurable: true });
 }
 
-/** The wasm module of tfjs's active backend, or undefined when another backend is active. */
-function activeWasmModule(): WasmThreadModule | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
-  return wasmModuleOf(tf.backend() as BackendWasm);
-}
-
-/** Threads of the active wasm backend's XNNPACK pool now (tfjs's getThreadsCount says only the first count); undefined off wasm. */
-export function activeWasmThreads(): number | undefined {
-  return activeWasmModule()?.tfjs.getThreadsCount();
+/** tfjs's active backend when it is wasm, else undefined. */
+function activeWasmBackend(): BackendWasm | undefined {
+  return tf.getBackend() === 'wasm' ? (tf.backend() as BackendWasm) : undefined;
 }
 
 /**
- * Gives the active wasm backend a new XNNPACK thread pool of `threads` threads, keeping every
- * tensor (weights, optimizer state) where it is: each kernel passes the module's current pool
- * to XNNPACK on every call, and `init_with_threads_count` only makes a new pool and points the
- * module at it. Call it between kernels (any time JavaScript runs: the kernels are synchronous).
- * The old pool is left behind, its workers asleep and held; a pool of n threads takes n - 1 of
- * the pthread workers that {@link registerBackends} started, so a switch that needs more workers
- * than are unused is refused: pthreadpool waits for its threads to start, and a new worker
- * could not start while this thread waits. Going down to 1 thread needs none and always works.
- * @returns the count now, or undefined when wasm is not active or the switch was refused.
+ * Threads the active wasm backend computes a training step on now: those of the lab's own SIMD
+ * matmuls, which do nearly all of a step's work (kernelThreadsOf); undefined off wasm.
+ */
+export function activeWasmThreads(): number | undefined {
+  const backend = activeWasmBackend();
+  return backend && kernelThreadsOf(backend);
+}
+
+/**
+ * Gives the active wasm backend `threads` threads, keeping every tensor (weights, optimizer
+ * state) where it is. Call it between kernels (any time JavaScript runs: the kernels are
+ * synchronous).
+ *
+ * Two pools follow the count. The lab's own SIMD matmuls (nearly all of a step's work) take it
+ * as it is: their helpers are the lab's own workers, started as needed (setKernelThreads). tfjs's
+ * XNNPACK pool, which runs tfjs's own kernels, follows where it can: `init_with_threads_count`
+ * makes a new pool and points the module at it (each kernel passes the current pool to XNNPACK
+ * on every call), leaving the old one behind with its workers asleep and held. A pool of n
+ * threads takes n - 1 of the pthread workers that {@link registerBackends} started and none can
+ * be added while this thread waits, so after a drop that pool stays smaller; going down always
+ * works.
+ * @returns the count now, or undefined when wasm is not active, or `threads` is over 1 and
+ *   tfjs's module is not the threaded build (its memory is not shared: no helper can join).
  */
 export function switchWasmThreads(threads: number): number | undefined {
-  const wasm = activeWasmModule();
-  if (!wasm) return undefined;
-  if (wasm.tfjs.getThreadsCount() === threads) return threads;
+  const backend = activeWasmBackend();
+  if (!backend) return undefined;
+  const wasm = wasmModuleOf(backend);
+  if (threads > 1 && !wasm.PThread) return undefined;
   const unused = wasm.PThread?.unusedWorkers?.length ?? 0;
-  if (threads - 1 > unused) return undefined;
-  wasm.tfjs.initWithThreadsCount(threads);
-  return wasm.tfjs.getThreadsCount();
+  if (wasm.tfjs.getThreadsCount() !== threads && threads - 1 <= unused) wasm.tfjs.initWithThreadsCount(threads);
+  setKernelThreads(backend, threads);
+  return threads;
 }

@@ -8,6 +8,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
  */
 export interface WasmThreadModule {
   tfjs: { initWithThreadsCount(threads: number): void; getThreadsCount(): number };
+  /** Emscripten's pthread bookkeeping: present only in tfjs's threaded build. */
   PThread?: { unusedWorkers?: unknown[] };
 }
 
@@ -19,4 +20,24 @@ export function wasmModuleOf(backend: BackendWasm): WasmThreadModule {
 /** Threads of `backend`'s XNNPACK pool now (tfjs's exported getThreadsCount says only the first count; register.ts's switchWasmThreads changes it in place). */
 export function wasmThreadsOf(backend: BackendWasm): number {
   return wasmModuleOf(backend).tfjs.getThreadsCount();
+}
+
+/** The thread count each backend's own kernels were last given (see {@link setKernelThreads}). */
+const kernelThreads = new WeakMap<BackendWasm, number>();
+
+/**
+ * Threads the lab's own SIMD matmuls use on `backend` (the caller and its helper workers): what
+ * {@link setKernelThreads} last gave, else the size of tfjs's XNNPACK pool.
+ */
+export function kernelThreadsOf(backend: BackendWasm): number {
+  return kernelThreads.get(backend) ?? wasmThreadsOf(backend);
+}
+
+/**
+ * Gives the lab's own SIMD matmuls on `backend` `threads` threads. Their helpers are the lab's
+ * own workers, not tfjs's pthread pool, so this count can go back up after a drop, where the
+ * pool's cannot (see register.ts's switchWasmThreads).
+ */
+export function setKernelThreads(backend: BackendWasm, threads: number): void {
+  kernelThreads.set(backend, threads);
 }

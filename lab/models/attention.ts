@@ -182,7 +182,7 @@ function convBackward(dy: tf.Tensor, weights: tf.Tensor3D, kept: tf.Tensor3D | u
  * A batched matmul with the batch in the channels, as one depthwise convolution:
  * out[m, n, p] = sum_k input[m, k, n] * filter[k, n, p], where input = x.transpose(perm). On wasm
  * our SIMD kernel computes it bit for bit as XNNPACK's convolution does, reading x transposed in
- * place, on as many threads as tfjs runs (lab/backend/simd); elsewhere the transpose and the
+ * place, on as many threads as the backend was given (lab/backend/simd); elsewhere the transpose and the
  * convolution.
  * @param x the input before the transpose: (M, K, N) once permuted by `perm`.
  * @param filter (K, N, P).

@@ -24,20 +24,22 @@ export const WASM_THREAD_ENVIRONMENT: ThreadKeeperEnvironment = {
 /** A measurement younger than this is trusted when a run starts (runs often start in bursts: a reader trying settings). */
 const FRESH_MS = 10_000;
 /**
- * While a run trains on more than one thread, it is measured again at least this often, slow
- * or not: a run that began under load it was not measured under (a lucky measurement) never
- * slows down against its own start. About 150 ms every 30 s, 0.5% of the run.
+ * While a run trains, it is measured again at least this often: on more than one thread, slow
+ * or not (a run that began under load it was not measured under, a lucky measurement, never
+ * slows down against its own start); on fewer threads than the policy's, to go back up once the
+ * cores are free. About 150 ms every 30 s, 0.5% of the run.
  */
 const RECHECK_MS = 30_000;
 
 /**
  * The worker's wasm thread count over its life: chosen by a measurement of the free cores when
  * the worker starts ({@link start}), checked again when a run starts if that measurement is
- * older than {@link FRESH_MS} ({@link beforeRun}: the count may go down, or back up while the
- * pthread pool has a spare worker), and while a run trains, measured again when its steps slow
- * down, or every {@link RECHECK_MS} ({@link stepTook}, then {@link betweenSteps}: the count only
- * goes down then). A count
- * forced by a setting, or one that no measurement chose, is never changed.
+ * older than {@link FRESH_MS} ({@link beforeRun}: the count may go down or up), and while a run
+ * trains, measured again when its steps slow down, or every {@link RECHECK_MS} ({@link stepTook},
+ * then {@link betweenSteps}). During a run the count goes down when cores are taken, and back up
+ * when a measurement below the policy finds them free again; a raise that a slow-down undoes
+ * within two rechecks doubles the wait before the next one (a machine whose load comes and
+ * goes). A count forced by a setting, or one that no measurement chose, is never changed.
  * Switching keeps every tensor (see switchWasmThreads); each change is reported through `onChange`.
  */
 export class ThreadKeeper {
@@ -47,8 +49,12 @@ export class ThreadKeeper {
   #choice: ThreadChoice | undefined;
   #measuredAt = -Infinity;
   #watch = new SlowdownWatch();
-  /** Whether {@link betweenSteps} should measure: `slow` (the watch spoke), `time` ({@link RECHECK_MS}), or not. */
-  #due: 'slow' | 'time' | false = false;
+  /** Whether {@link betweenSteps} should measure: `slow` (the watch spoke), `time` ({@link RECHECK_MS}), `up` (below the policy, {@link #upEvery}), or not. */
+  #due: 'slow' | 'time' | 'up' | false = false;
+  /** While a run is below the policy's count, how long after a measurement it measures to go back up. */
+  #upEvery = RECHECK_MS;
+  /** When this run last went up; -Infinity when it has not. */
+  #raisedAt = -Infinity;
 
   constructor(onChange: (choice: ThreadChoice) => void, env: ThreadKeeperEnvironment = WASM_THREAD_ENVIRONMENT) {
     this.#onChange = onChange;
@@ -81,26 +87,43 @@ export class ThreadKeeper {
   async beforeRun(): Promise<void> {
     this.#watch = new SlowdownWatch();
     this.#due = false;
+    this.#upEvery = RECHECK_MS;
+    this.#raisedAt = -Infinity;
     if (!this.#adaptive) return;
     const belowPolicy = (this.#env.active() ?? 1) < (this.#choice?.policy ?? 1);
     if (!belowPolicy && this.#env.now() - this.#measuredAt < FRESH_MS) return;
     await this.#remeasure(true);
   }
 
-  /** A step of the running job took `ms`; a slow-down on more than one thread makes {@link betweenSteps} measure. */
+  /**
+   * A step of the running job took `ms`. On more than one thread, a slow-down or a stale
+   * measurement makes {@link betweenSteps} measure; below the policy's count, a measurement
+   * older than {@link #upEvery}.
+   */
   stepTook(ms: number): void {
-    if (!this.#adaptive || (this.#env.active() ?? 1) <= 1) return;
+    if (!this.#adaptive) return;
+    const active = this.#env.active() ?? 1;
+    const sinceMeasured = this.#env.now() - this.#measuredAt;
+    if (active < (this.#choice?.policy ?? 1)) {
+      if (!this.#due && sinceMeasured > this.#upEvery) this.#due = 'up';
+      if (active <= 1) return;
+    }
     if (this.#watch.add(ms)) this.#due = 'slow';
-    else if (!this.#due && this.#env.now() - this.#measuredAt > RECHECK_MS) this.#due = 'time';
+    else if (!this.#due && sinceMeasured > RECHECK_MS) this.#due = 'time';
   }
 
-  /** Between two steps: measures if the steps slowed down, and drops threads if cores were taken. */
+  /** Between two steps: measures when {@link stepTook} asked; drops threads if cores were taken, raises them if `up` found cores free. */
   async betweenSteps(): Promise<void> {
     const due = this.#due;
     if (!due) return;
     this.#due = false;
-    const switched = await this.#remeasure(false);
+    const before = this.#env.active() ?? 1;
+    const switched = await this.#remeasure(due === 'up');
     if (due === 'slow' || switched) this.#watch.checked(switched);
+    if (!switched) return;
+    const now = this.#env.now();
+    if ((this.#env.active() ?? 1) > before) this.#raisedAt = now;
+    else if (now - this.#raisedAt < 2 * RECHECK_MS) this.#upEvery *= 2;
   }
 
   /** Measures and switches (up only when `up`); true when the count changed. */

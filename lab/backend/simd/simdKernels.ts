@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { wasmThreadsOf } from '../wasmModule';
+import { kernelThreadsOf } from '../wasmModule';
 import { GemmThreads } from './gemmThreads';
 import { KERNELS_SHARED_WASM, KERNELS_WASM } from './kernelsBinary';
 
@@ -174,7 +174,7 @@ const geluGrad: tf.KernelFunc = ({ inputs, backend }) => {
  * a @ b, or aᵀ @ b with attrs {transposeA: true}, for 2-D float32 tensors: inputs {a, b}; output
  * (m, n). Bit for bit tf.matMul's result (see assembly/gemm.ts), without XNNPACK's packing of b
  * at every call or a transpose of a; on tfjs's threaded build, bands of rows on helper threads
- * (gemmThreads.ts), as many threads as tfjs runs.
+ * (gemmThreads.ts), as many threads as the backend was given (kernelThreadsOf).
  */
 const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as BackendWasm;
@@ -189,7 +189,7 @@ const matMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   // A's element (i, p) sits at i * aRow + p * aCol bytes from its start.
   const [aRow, aCol] = transposeA ? [4, m * 4] : [inner * 4, 4];
   // As many threads as tfjs's own pool has now (the thread keeper lowers it on a busy machine).
-  gemmThreadsFor(b).gemm(kernels(b), { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n }, wasmThreadsOf(b));
+  gemmThreadsFor(b).gemm(kernels(b), { a: offset(b, a), aRow, aCol, b: offset(b, right), c: offset(b, c), m, k: inner, n }, kernelThreadsOf(b));
   return c;
 };
 
@@ -209,7 +209,7 @@ const channelMatMul: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const out = b.makeOutput([m, channels, p], 'float32');
   if (m * channels * p === 0) return out;
   const [aRow, aCol, aChannel] = perm.map((axis) => strides[axis]!) as [number, number, number];
-  gemmThreadsFor(b).channelMatMul(kernels(b), { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p }, wasmThreadsOf(b));
+  gemmThreadsFor(b).channelMatMul(kernels(b), { a: offset(b, x), aRow, aCol, aChannel, filter: offset(b, filter), out: offset(b, out), channels, m, k: inner, n: p }, kernelThreadsOf(b));
   return out;
 };
 

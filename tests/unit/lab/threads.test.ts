@@ -98,8 +98,8 @@ describe('SlowdownWatch', () => {
   });
 });
 
-/** A keeper over a fake wasm backend whose measurements return `threads` in turn. */
-function fakeKeeper(answers: number[], spare = 1) {
+/** A keeper over a fake wasm backend whose measurements return `threads` in turn (then 2). */
+function fakeKeeper(answers: number[]) {
   let active: number | undefined;
   let clock = 0;
   const choices = [...answers];
@@ -107,12 +107,7 @@ function fakeKeeper(answers: number[], spare = 1) {
   const env: ThreadKeeperEnvironment = {
     choose: vi.fn(async (cores: number) => ({ threads: choices.shift() ?? 2, cores, freeCores: 2, measuredMs: 90, reason: 'measured', policy: 2 }) as ThreadChoice),
     active: () => active,
-    switchTo: vi.fn((threads: number) => {
-      if (threads - 1 > spare) return undefined;
-      spare -= threads - 1;
-      active = threads;
-      return threads;
-    }),
+    switchTo: vi.fn((threads: number) => (active = threads)),
     now: () => clock,
   };
   const keeper = new ThreadKeeper((c) => changes.push(c), env);
@@ -155,14 +150,68 @@ describe('ThreadKeeper', () => {
     expect(changes.map((c) => c.threads)).toEqual([1]);
   });
 
-  it('never goes up during a run, but may when a later run starts and a spare worker is left', async () => {
+  it('goes up when a later run starts and a measurement finds the cores free', async () => {
     const { keeper, env, changes, start, tick } = fakeKeeper([1, 2, 2]);
     await keeper.start(2);
     start(1);
     tick(60_000);
-    await keeper.beforeRun(); // stale: measured again, 2 free, the spare worker makes 2 threads
+    await keeper.beforeRun(); // stale: measured again, 2 free
     expect(changes.map((c) => c.threads)).toEqual([2]);
     expect(env.choose).toHaveBeenCalledTimes(2);
+  });
+
+  it('goes back up during a run, 30 s after a drop, once a measurement finds the cores free', async () => {
+    const { keeper, env, changes, start, tick } = fakeKeeper([2, 1, 1, 2]);
+    await keeper.start(2);
+    start(2);
+    await keeper.beforeRun();
+    for (let i = 0; i < 16; i++) keeper.stepTook(250);
+    for (let i = 0; i < 16; i++) keeper.stepTook(520); // a core taken
+    await keeper.betweenSteps();
+    expect(changes.map((c) => c.threads)).toEqual([1]);
+    tick(10_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // too soon: not measured
+    expect(env.choose).toHaveBeenCalledTimes(2);
+    tick(21_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // measured: still taken
+    expect(changes.map((c) => c.threads)).toEqual([1]);
+    tick(31_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // measured: free again
+    expect(env.choose).toHaveBeenCalledTimes(4);
+    expect(changes.map((c) => c.threads)).toEqual([1, 2]);
+    for (let i = 0; i < 16; i++) keeper.stepTook(250); // the new count's pace is watched afresh
+    await keeper.betweenSteps();
+    expect(env.choose).toHaveBeenCalledTimes(4);
+  });
+
+  it('waits twice as long to go up again after a raise that a slow-down undid', async () => {
+    const { keeper, env, changes, start, tick } = fakeKeeper([2, 1, 2, 1]);
+    await keeper.start(2);
+    start(2);
+    await keeper.beforeRun();
+    const slowDown = async () => {
+      for (let i = 0; i < 16; i++) keeper.stepTook(250);
+      for (let i = 0; i < 16; i++) keeper.stepTook(520);
+      await keeper.betweenSteps();
+    };
+    await slowDown(); // down
+    tick(31_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // up
+    tick(5_000);
+    await slowDown(); // down again, soon after the raise
+    expect(changes.map((c) => c.threads)).toEqual([1, 2, 1]);
+    tick(31_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // 31 s: not yet
+    expect(env.choose).toHaveBeenCalledTimes(4);
+    tick(30_000);
+    keeper.stepTook(400);
+    await keeper.betweenSteps(); // 61 s: measured
+    expect(env.choose).toHaveBeenCalledTimes(5);
   });
 
   it('measures again as the first run starts when the first measurement left fewer threads than the policy', async () => {
