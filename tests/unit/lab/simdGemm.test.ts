@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { activeWasmThreads, switchWasmThreads } from '../../../lab/backend/register';
 import { CHANNEL_MAT_MUL, MAT_MUL } from '../../../lab/backend/simd/simdKernels';
 import { bitsDiffering, useBackend } from './helpers';
 
@@ -53,5 +54,11 @@ describe('the SIMD matmul kernels', () => {
     const [a, b] = [tf.ones([3, 4]), tf.ones([5, 2])];
     expect(() => gemm(a, b)).toThrow(/inner sizes/);
     tf.dispose([a, b]);
+  });
+
+  it('stays on one thread where tfjs runs its single-threaded build (Node): no helper could share its memory', () => {
+    expect(switchWasmThreads(2)).toBeUndefined();
+    expect(switchWasmThreads(1)).toBe(1);
+    expect(activeWasmThreads()).toBe(1);
   });
 });
