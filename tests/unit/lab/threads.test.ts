@@ -111,7 +111,19 @@ function fakeKeeper(answers: number[]) {
     now: () => clock,
   };
   const keeper = new ThreadKeeper((c) => changes.push(c), env);
-  return { keeper, env, changes, start: (threads: number) => (active = threads), tick: (ms: number) => (clock += ms) };
+  /** A window of steps at the run's pace, then one of steps twice as slow (a core taken), then the pause between two steps. */
+  const slowDown = async () => {
+    for (let i = 0; i < 16; i++) keeper.stepTook(250);
+    for (let i = 0; i < 16; i++) keeper.stepTook(520);
+    await keeper.betweenSteps();
+  };
+  /** One step of `ms` after `wait` ms, then the pause between two steps. */
+  const stepAfter = async (wait: number, ms = 400) => {
+    clock += wait;
+    keeper.stepTook(ms);
+    await keeper.betweenSteps();
+  };
+  return { keeper, env, changes, slowDown, stepAfter, start: (threads: number) => (active = threads), tick: (ms: number) => (clock += ms) };
 }
 
 describe('ThreadKeeper', () => {
@@ -161,25 +173,17 @@ describe('ThreadKeeper', () => {
   });
 
   it('goes back up during a run, 30 s after a drop, once a measurement finds the cores free', async () => {
-    const { keeper, env, changes, start, tick } = fakeKeeper([2, 1, 1, 2]);
+    const { keeper, env, changes, slowDown, stepAfter, start } = fakeKeeper([2, 1, 1, 2]);
     await keeper.start(2);
     start(2);
     await keeper.beforeRun();
-    for (let i = 0; i < 16; i++) keeper.stepTook(250);
-    for (let i = 0; i < 16; i++) keeper.stepTook(520); // a core taken
-    await keeper.betweenSteps();
+    await slowDown();
     expect(changes.map((c) => c.threads)).toEqual([1]);
-    tick(10_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // too soon: not measured
+    await stepAfter(10_000); // too soon: not measured
     expect(env.choose).toHaveBeenCalledTimes(2);
-    tick(21_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // measured: still taken
+    await stepAfter(21_000); // measured: still taken
     expect(changes.map((c) => c.threads)).toEqual([1]);
-    tick(31_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // measured: free again
+    await stepAfter(31_000); // measured: free again
     expect(env.choose).toHaveBeenCalledTimes(4);
     expect(changes.map((c) => c.threads)).toEqual([1, 2]);
     for (let i = 0; i < 16; i++) keeper.stepTook(250); // the new count's pace is watched afresh
@@ -188,29 +192,18 @@ describe('ThreadKeeper', () => {
   });
 
   it('waits twice as long to go up again after a raise that a slow-down undid', async () => {
-    const { keeper, env, changes, start, tick } = fakeKeeper([2, 1, 2, 1]);
+    const { keeper, env, changes, slowDown, stepAfter, start, tick } = fakeKeeper([2, 1, 2, 1]);
     await keeper.start(2);
     start(2);
     await keeper.beforeRun();
-    const slowDown = async () => {
-      for (let i = 0; i < 16; i++) keeper.stepTook(250);
-      for (let i = 0; i < 16; i++) keeper.stepTook(520);
-      await keeper.betweenSteps();
-    };
     await slowDown(); // down
-    tick(31_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // up
+    await stepAfter(31_000); // up
     tick(5_000);
     await slowDown(); // down again, soon after the raise
     expect(changes.map((c) => c.threads)).toEqual([1, 2, 1]);
-    tick(31_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // 31 s: not yet
+    await stepAfter(31_000); // 31 s: not yet
     expect(env.choose).toHaveBeenCalledTimes(4);
-    tick(30_000);
-    keeper.stepTook(400);
-    await keeper.betweenSteps(); // 61 s: measured
+    await stepAfter(30_000); // 61 s: measured
     expect(env.choose).toHaveBeenCalledTimes(5);
   });
 
