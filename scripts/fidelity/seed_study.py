@@ -59,10 +59,10 @@ def summary(args):
     arms = {arm: np.array([v for (a, _), v in sorted(runs.items()) if a == arm]) for arm in 'ON'}
     for arm, v in arms.items():
         if len(v) < 2: continue
-        triples = [np.mean(t) for t in itertools.combinations(v, 3)]
-        share = np.mean(np.array(triples) <= args.line)
+        triples = np.array([np.mean(t) for t in itertools.combinations(v, 3)])
+        subsets = f'; 3-seed means <= {args.line}: {np.mean(triples <= args.line):.0%} of {len(triples)}' if len(triples) else ''
         print(f'arm {arm}: n {len(v)}, mean {v.mean():.4f}, sd {v.std(ddof=1):.4f}, se {v.std(ddof=1) / np.sqrt(len(v)):.4f}, '
-              f'min {v.min():.4f}, max {v.max():.4f}; 3-seed means <= {args.line}: {share:.0%} of {len(triples)}')
+              f'min {v.min():.4f}, max {v.max():.4f}{subsets}')
     o, n = arms['O'], arms['N']
     if len(o) >= 2 and len(n) >= 2:
         se = np.sqrt(o.var(ddof=1) / len(o) + n.var(ddof=1) / len(n))
