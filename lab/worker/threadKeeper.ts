@@ -74,6 +74,16 @@ export class ThreadKeeper {
     return this.#choice;
   }
 
+  /** Threads the active wasm backend runs on now (1 when it says nothing). */
+  get #threadsNow(): number {
+    return this.#env.active() ?? 1;
+  }
+
+  /** Whether the count now is below the policy's, the most a measurement may give. */
+  get #belowPolicy(): boolean {
+    return this.#threadsNow < (this.#choice?.policy ?? 1);
+  }
+
   /** Whether the count follows measurements: it was measured, and wasm is active with threads. */
   get #adaptive(): boolean {
     return this.#choice?.reason === 'measured' && this.#env.active() !== undefined;
@@ -90,8 +100,7 @@ export class ThreadKeeper {
     this.#upEvery = RECHECK_MS;
     this.#raisedAt = -Infinity;
     if (!this.#adaptive) return;
-    const belowPolicy = (this.#env.active() ?? 1) < (this.#choice?.policy ?? 1);
-    if (!belowPolicy && this.#env.now() - this.#measuredAt < FRESH_MS) return;
+    if (!this.#belowPolicy && this.#env.now() - this.#measuredAt < FRESH_MS) return;
     await this.#remeasure(true);
   }
 
@@ -102,11 +111,10 @@ export class ThreadKeeper {
    */
   stepTook(ms: number): void {
     if (!this.#adaptive) return;
-    const active = this.#env.active() ?? 1;
     const sinceMeasured = this.#env.now() - this.#measuredAt;
-    if (active < (this.#choice?.policy ?? 1)) {
+    if (this.#belowPolicy) {
       if (!this.#due && sinceMeasured > this.#upEvery) this.#due = 'up';
-      if (active <= 1) return;
+      if (this.#threadsNow <= 1) return;
     }
     if (this.#watch.add(ms)) this.#due = 'slow';
     else if (!this.#due && sinceMeasured > RECHECK_MS) this.#due = 'time';
@@ -117,12 +125,12 @@ export class ThreadKeeper {
     const due = this.#due;
     if (!due) return;
     this.#due = false;
-    const before = this.#env.active() ?? 1;
+    const before = this.#threadsNow;
     const switched = await this.#remeasure(due === 'up');
     if (due === 'slow' || switched) this.#watch.checked(switched);
     if (!switched) return;
     const now = this.#env.now();
-    if ((this.#env.active() ?? 1) > before) this.#raisedAt = now;
+    if (this.#threadsNow > before) this.#raisedAt = now;
     else if (now - this.#raisedAt < 2 * RECHECK_MS) this.#upEvery *= 2;
   }
 
