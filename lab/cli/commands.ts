@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import type { DatasetId, SplitName } from '../data/datasets';
+import { DATASET_IDS, type DatasetId, type SplitName } from '../data/datasets';
 import { numParams } from '../models/model';
 import { NGramModel } from '../models/ngram';
 import { createModel, type ModelSpec } from '../models/registry';
@@ -14,7 +14,7 @@ import { sequenceLength, splitLoss, startTraining, type TrainingPlan } from '../
 import { loadLocalDataset, REPO_ROOT } from './environment';
 import { numberOption, type OptionValues, type RangeSweep } from './options';
 import { ProgressBar } from './progress';
-import { referenceMarkdown, type ReferenceRow } from './referenceTable';
+import { referenceMarkdown, type ReferenceMachine, type ReferenceRow } from './referenceTable';
 
 /** What `train` reports. */
 export interface TrainResult {
@@ -173,8 +173,9 @@ export async function referenceCommand(values: OptionValues): Promise<object> {
   const chosen = RECIPES.filter((r) => !only || only.includes(r.id));
   if (only && chosen.length !== only.length) throw new Error(`unknown recipe in --only; there are ${RECIPES.map((r) => r.id).join(', ')}`);
   const jsonPath = `${outDir}/reference.json`;
-  const previous: ReferenceRow[] = await readFile(jsonPath, 'utf8').then((t) => (JSON.parse(t) as { rows: ReferenceRow[] }).rows, () => []);
-  const rows = new Map(previous.map((r) => [r.id, r]));
+  const previous: { machine?: ReferenceMachine; rows: ReferenceRow[] } = await readFile(jsonPath, 'utf8').then((t) => JSON.parse(t), () => ({ rows: [] }));
+  // A kept row keeps the machine it was trained on (older tables name one for all their rows).
+  const rows = new Map<string, ReferenceRow>(previous.rows.map((r) => [r.id, { ...r, machine: r.machine ?? previous.machine }]));
   for (const id of new Set(chosen.map((r) => r.dataset))) {
     const row = await countBigramRow(id);
     rows.set(row.id, row);
@@ -193,16 +194,16 @@ export async function referenceCommand(values: OptionValues): Promise<object> {
     const plan: TrainingPlan = { ...r.plan, steps: Math.max(1, Math.round(r.plan.steps * scale)), evalEvery: Math.max(1, Math.round(r.plan.evalEvery * scale)) };
     console.error(`\n== ${r.id}`);
     const result = await trainCommand({ dataset: r.dataset, plan }, scale === 1 ? `${outDir}/${r.id}.ckpt` : undefined);
-    rows.set(r.id, referenceRowOf(r, result));
+    rows.set(r.id, { ...referenceRowOf(r, result), machine });
     await save();
   }
   console.error(referenceMarkdown(ordered(), machine));
   return { machine, rows: ordered() };
 }
 
-/** Rows in ladder order: names before Shakespeare, count bigram first, then the recipes' order. */
+/** Rows in ladder order: by data set (names, Shakespeare, ...), its count bigram first, then the recipes' order. */
 function order(row: ReferenceRow): number {
-  const datasetRank = row.dataset === 'names' ? 0 : 1000;
+  const datasetRank = 1000 * DATASET_IDS.indexOf(row.dataset as DatasetId);
   const recipeRank = RECIPES.findIndex((r) => r.id === row.id);
   return datasetRank + (recipeRank === -1 ? -1 : recipeRank);
 }

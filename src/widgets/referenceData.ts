@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReferenceMachine, ReferenceRow } from '../../lab/cli/referenceTable';
+import { machinesOf, type ReferenceMachine, type ReferenceRow } from '../../lab/cli/referenceTable';
 import { type Dataset, type DatasetId, loadDataset } from '../../lab/data/datasets';
 import { RECIPES } from '../../lab/train/recipes';
 import { sequenceLength } from '../../lab/train/run';
@@ -14,6 +14,16 @@ import type { RecipeFacts } from './recipeSchema';
 
 /** The table and the machine it was measured on. */
 export const REFERENCE = reference as { machine: ReferenceMachine; rows: ReferenceRow[] };
+
+/** When the trained rows ran: `2026-11-26`, or `2026-11-26 – 2026-11-30` when they ran on different days. */
+export function referenceDates(): string {
+  const dates = machinesOf(REFERENCE.rows, REFERENCE.machine)
+    .map((m) => m.machine.date)
+    .sort();
+  const first = dates[0] ?? REFERENCE.machine.date;
+  const last = dates.at(-1) ?? first;
+  return first === last ? first : `${first} – ${last}`;
+}
 
 /** The reference row of a recipe (or of `<data>-count-bigram`), if it has been measured. */
 export function referenceRow(id: string): ReferenceRow | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, planFromOptions, rangeFromOptions } from '../../../lab/cli/options';
-import { referenceMarkdown } from '../../../lab/cli/referenceTable';
+import { machinesOf, referenceMarkdown } from '../../../lab/cli/referenceTable';
 import { recipe } from '../../../lab/train/recipes';
 
 describe('command-line options', () => {
@@ -54,5 +54,21 @@ describe('reference table', () => {
     expect(md).toContain('| **no** |');
     expect(md).toContain('| yes |');
     expect(md).toContain('dry run at 0.1');
+  });
+
+  it('names the machine of each row that was trained on another one, and leaves out the counted rows', () => {
+    const first = { cpu: 'AMD EPYC', cores: 2, node: 'v20', backend: 'wasm', scale: 1, date: '2026-11-26' };
+    const later = { ...first, cpu: 'Intel Xeon', date: '2026-11-30' };
+    const row = { id: 'names-gpt', dataset: 'names', model: 'GPT', params: 1000, steps: 10, tokens: 5120, seconds: 3, train: 2.1, dev: 2.2, source: 's' };
+    const counted = { ...row, id: 'names-count-bigram', model: 'count bigram', steps: 0, machine: later };
+    const rows = [counted, { ...row, machine: first }, { ...row, id: 'names-mlp', model: 'MLP' }, { ...row, id: 'names-lstm', model: 'LSTM', machine: later }];
+    expect(machinesOf(rows, first).map((m) => [m.machine.cpu, m.rows.map((r) => r.id)])).toEqual([
+      ['AMD EPYC', ['names-gpt', 'names-mlp']],
+      ['Intel Xeon', ['names-lstm']],
+    ]);
+    const md = referenceMarkdown(rows, first);
+    expect(md).toContain('Machine: AMD EPYC, 2 cores, Node v20, tfjs wasm backend, 2026-11-26, for every row but these:');
+    expect(md).toContain('- names LSTM: Intel Xeon, 2 cores, Node v20, tfjs wasm backend, 2026-11-30.');
+    expect(referenceMarkdown([{ ...row, machine: later }], first)).toContain('Machine: Intel Xeon, 2 cores, Node v20, tfjs wasm backend, 2026-11-30.\n');
   });
 });
