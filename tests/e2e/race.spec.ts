@@ -14,6 +14,9 @@ for (const { path, lang, start } of [
     await expect(table.locator('tr[data-recipe]')).toHaveCount(RECIPES.length);
     // Measured rows show the dev loss to three decimals (names GPT: 1.954 in the reference run).
     await expect(table.locator('tr[data-recipe="names-gpt"] td[data-col="dev"]')).toHaveText(/^\d\.\d{3}$/);
+    // A target shows as precisely as it was set: the Shakespeare GPT's 1.924 is not rounded to 1.92.
+    const shakespeare = RECIPES.find((r) => r.id === 'tinyshakespeare-gpt')!;
+    await expect(table.locator('tr[data-recipe="tinyshakespeare-gpt"] td[data-col="target"]')).toHaveText(shakespeare.target!.toLocaleString(lang, { minimumFractionDigits: 2 }));
     const trainer = widget(page, 'lm-recipe-trainer');
     await trainer.scrollIntoViewIfNeeded(); // widgets load as they come near the viewport
     await expect(trainer).toHaveAttribute('data-state', 'idle');
